@@ -1,0 +1,57 @@
+# scstool: `make` builds ./scstool; `make check` installs what is missing
+# (as root), builds a normal and a sanitized binary and runs every test.
+
+CC      ?= cc
+PKGS    := libelf libdw capstone yaml-0.1
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS_ALL = -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+SRCS := $(wildcard cmd/*.c elf/*.c decode/*.c arch/*.c arch/*/*.c check/*.c)
+HDRS := $(wildcard include/*.h cmd/*.h elf/*.h decode/*.h arch/*.h check/*.h)
+
+OBJS     := $(SRCS:%.c=build/rel/%.o)
+SAN_OBJS := $(SRCS:%.c=build/san/%.o)
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+
+.PHONY: all deps check test demo bench clean san
+
+all: scstool
+
+deps:
+	@sh scripts/deps.sh
+
+scstool: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+build/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS) -c -o $@ $<
+
+san: build/san/scstool
+
+build/san/scstool: $(SAN_OBJS)
+	$(CC) $(SANFLAGS) -o $@ $(SAN_OBJS) $(LIBS)
+
+build/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) -c -o $@ $<
+
+check: deps
+	@$(MAKE) --no-print-directory scstool build/san/scstool
+	@bash tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory scstool
+	@bash tests/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory scstool
+	@bash bench/bench.sh
+
+clean:
+	rm -rf build scstool

@@ -1,0 +1,39 @@
+#include "arch.h"
+
+extern const struct sc_arch sc_arch_x86_64;
+
+static const struct sc_arch *const backends[] = {
+	&sc_arch_x86_64,
+};
+
+const struct sc_arch *sc_arch_for(const GElf_Ehdr *ehdr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (backends[i]->machine == ehdr->e_machine &&
+		    backends[i]->elfclass == ehdr->e_ident[EI_CLASS])
+			return backends[i];
+	return NULL;
+}
+
+cs_mode sc_arch_cs_mode(const struct sc_arch *arch, const GElf_Ehdr *ehdr)
+{
+	return ehdr->e_ident[EI_DATA] == ELFDATA2MSB ? arch->cs_mode_be
+						     : arch->cs_mode_le;
+}
+
+const char *sc_kind_name(enum sc_kind kind)
+{
+	switch (kind) {
+	case SC_KIND_CALL:
+		return "call";
+	case SC_KIND_TAIL:
+		return "tail";
+	case SC_KIND_COND:
+		return "cond";
+	case SC_KIND_NONE:
+		break;
+	}
+	return "other";
+}

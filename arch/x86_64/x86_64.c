@@ -1,0 +1,111 @@
+/* x86-64: sites are E8 (call), E9 (jmp) and 0F 80..8F (Jcc) with a rel32
+ * displacement filled by R_X86_64_PC32 or R_X86_64_PLT32. */
+#include "../arch.h"
+
+#include <elf.h>
+
+static bool x86_64_branch_reloc(uint32_t type)
+{
+	return type == R_X86_64_PC32 || type == R_X86_64_PLT32;
+}
+
+static bool is_jcc_opcode(const uint8_t *op)
+{
+	return op[0] == 0x0f && op[1] >= 0x80 && op[1] <= 0x8f;
+}
+
+static bool x86_64_looks_like_branch(const uint8_t *bytes, size_t size,
+				     uint64_t field)
+{
+	if (field + 4 > size)
+		return false;
+	if (field >= 1 && (bytes[field - 1] == 0xe8 || bytes[field - 1] == 0xe9))
+		return true;
+	return field >= 2 && is_jcc_opcode(bytes + field - 2);
+}
+
+static enum sc_kind kind_of_id(unsigned int id)
+{
+	switch (id) {
+	case X86_INS_CALL:
+		return SC_KIND_CALL;
+	case X86_INS_JMP:
+		return SC_KIND_TAIL;
+	case X86_INS_JAE: case X86_INS_JA: case X86_INS_JBE: case X86_INS_JB:
+	case X86_INS_JE: case X86_INS_JGE: case X86_INS_JG: case X86_INS_JLE:
+	case X86_INS_JL: case X86_INS_JNE: case X86_INS_JNO: case X86_INS_JNP:
+	case X86_INS_JNS: case X86_INS_JO: case X86_INS_JP: case X86_INS_JS:
+		return SC_KIND_COND;
+	default:
+		return SC_KIND_NONE;
+	}
+}
+
+/* The opcode bytes that start a rel32 branch of this kind, and where they
+ * sit relative to the displacement. */
+static unsigned opcode_len(enum sc_kind kind)
+{
+	return kind == SC_KIND_COND ? 2 : 1;
+}
+
+static bool x86_64_classify(const cs_insn *insn, uint64_t start,
+			    uint64_t field, struct sc_branch *out)
+{
+	const cs_x86 *x = &insn->detail->x86;
+	enum sc_kind kind = kind_of_id(insn->id);
+	uint64_t end = start + insn->size;
+
+	if (kind == SC_KIND_NONE || x->op_count != 1 ||
+	    x->operands[0].type != X86_OP_IMM)
+		return false;
+	/* Only the rel32 forms: the displacement is the last four bytes. */
+	if (end < 4 || field != end - 4 || field - start < opcode_len(kind))
+		return false;
+	if (kind == SC_KIND_COND ? !is_jcc_opcode(insn->bytes + (field - 2 - start))
+				 : insn->bytes[field - 1 - start] != (kind == SC_KIND_CALL ? 0xe8 : 0xe9))
+		return false;
+	out->kind = kind;
+	out->site = field - opcode_len(kind);
+	out->addend = -(int64_t)(end - field);
+	return true;
+}
+
+/* Capstone 4 lacks many register forms of opcode group 7 (0F 01 with
+ * ModRM.mod == 3: rdpkru, wrpkru, serialize, clui, ...).  In that form
+ * the ModRM byte ends the instruction, so its length is the legacy
+ * prefixes plus three, whatever the instruction. */
+static size_t x86_64_gap_len(const uint8_t *code, size_t size)
+{
+	size_t n = 0;
+
+	while (n < size && n < 4 &&
+	       (code[n] == 0x66 || code[n] == 0xf2 || code[n] == 0xf3))
+		n++;
+	if (n + 3 <= size && code[n] == 0x0f && code[n + 1] == 0x01 &&
+	    code[n + 2] >= 0xc0)
+		return n + 3;
+	return 0;
+}
+
+static enum sc_kind x86_64_kind_at(const cs_insn *insn)
+{
+	return kind_of_id(insn->id);
+}
+
+const struct sc_arch sc_arch_x86_64 = {
+	.name = "x86-64",
+	.machine = EM_X86_64,
+	.elfclass = ELFCLASS64,
+	.cs_arch = CS_ARCH_X86,
+	.cs_mode_le = CS_MODE_64,
+	.cs_mode_be = CS_MODE_64,
+	.insn_width = 0,
+	.max_insn = 15,
+	.table_reloc = R_X86_64_PC32,
+	.rela = true,
+	.branch_reloc = x86_64_branch_reloc,
+	.looks_like_branch = x86_64_looks_like_branch,
+	.classify = x86_64_classify,
+	.gap_len = x86_64_gap_len,
+	.kind_at = x86_64_kind_at,
+};

@@ -1,0 +1,383 @@
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../decode/decode.h"
+#include "sc_util.h"
+
+/* A relocation against a trampoline, with the section it patches. */
+struct ref {
+	size_t section;
+	struct sc_reloc rel;
+};
+
+/* State of one pass over the sorted references. */
+struct walk {
+	const struct sc_object *obj;
+	const struct sc_symbols *syms;
+	const struct sc_check_opts *opts;
+	struct sc_result *res;
+	struct sc_decoder dec;
+	size_t section;			/* whose bytes are loaded */
+	const uint8_t *bytes;
+	size_t size;
+	struct sc_cursor cursor;
+	bool cursor_valid;
+};
+
+bool sc_object_is_module(const struct sc_object *obj)
+{
+	return sc_find_section(obj, ".gnu.linkonce.this_module") ||
+	       sc_find_section(obj, ".modinfo");
+}
+
+int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
+		  enum sc_rule rule, size_t section, uint64_t offset,
+		  const char *where, const char *fmt, ...)
+{
+	struct sc_finding *f;
+	va_list ap;
+
+	if (policy->severity[rule] == SC_SEV_OFF)
+		return 0;
+	if (sc_grow(&res->findings, &res->findings_cap, res->nfindings + 1,
+		    sizeof(*res->findings)))
+		return -1;
+	f = &res->findings[res->nfindings++];
+	f->rule = rule;
+	f->severity = policy->severity[rule];
+	f->section = section;
+	f->offset = offset;
+	snprintf(f->where, sizeof(f->where), "%s", where);
+	va_start(ap, fmt);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+enum sc_severity sc_result_worst(const struct sc_result *res)
+{
+	enum sc_severity worst = SC_SEV_OFF;
+	size_t i;
+
+	for (i = 0; i < res->nfindings; i++)
+		if (res->findings[i].severity > worst)
+			worst = res->findings[i].severity;
+	return worst;
+}
+
+void sc_result_free(struct sc_result *res)
+{
+	free(res->sites);
+	free(res->findings);
+	memset(res, 0, sizeof(*res));
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+
+	if (x->section != y->section)
+		return x->section < y->section ? -1 : 1;
+	if (x->rel.offset != y->rel.offset)
+		return x->rel.offset < y->rel.offset ? -1 : 1;
+	return 0;
+}
+
+static bool *mark_trampolines(const struct sc_object *obj)
+{
+	bool *mark = calloc(obj->nsymbols + 1, sizeof(*mark));
+	size_t i;
+
+	if (!mark)
+		return NULL;
+	for (i = 1; i < obj->nsymbols; i++)
+		mark[i] = !strncmp(obj->symbols[i].name, SC_TRAMP_PREFIX,
+				   sizeof(SC_TRAMP_PREFIX) - 1);
+	return mark;
+}
+
+static int collect_from(const struct sc_object *obj, size_t relsec,
+			const bool *mark, struct ref **refs, size_t *n,
+			size_t *cap, struct sc_err *err)
+{
+	struct sc_reloc_iter it;
+	struct sc_reloc rel;
+	size_t target = obj->sections[relsec].shdr.sh_info;
+	int r;
+
+	if (sc_reloc_iter_init(&it, obj, relsec, err))
+		return -1;
+	while ((r = sc_reloc_iter_next(&it, &rel, err)) > 0) {
+		if (!mark[rel.sym])
+			continue;
+		if (sc_grow(refs, cap, *n + 1, sizeof(**refs)))
+			return sc_errf(err, "out of memory");
+		(*refs)[(*n)++] = (struct ref){ target, rel };
+	}
+	return r;
+}
+
+/* Every relocation against a __SCT__ symbol, but those of an existing
+ * table (whose key fields may name a trampoline), sorted. */
+static int collect_refs(const struct sc_object *obj, struct ref **refs,
+			size_t *n, struct sc_err *err)
+{
+	size_t table = sc_find_section(obj, ".static_call_sites");
+	size_t cap = 0, i;
+	bool *mark = mark_trampolines(obj);
+	int ret = 0;
+
+	*refs = NULL;
+	*n = 0;
+	if (!mark)
+		return sc_errf(err, "out of memory");
+	for (i = 1; i < obj->nsections && !ret; i++) {
+		const struct sc_section *s = &obj->sections[i];
+
+		if (sc_is_reloc_section(s) && s->shdr.sh_info != table)
+			ret = collect_from(obj, i, mark, refs, n, &cap, err);
+	}
+	free(mark);
+	if (!ret)
+		qsort(*refs, *n, sizeof(**refs), ref_cmp);
+	return ret;
+}
+
+static int load_section(struct walk *w, size_t sec, struct sc_err *err)
+{
+	if (w->section == sec)
+		return 0;
+	w->cursor_valid = false;
+	w->section = sec;
+	return sc_section_bytes(w->obj, sec, &w->bytes, &w->size, err);
+}
+
+/* Finds the start of the instruction holding byte field: by alignment for
+ * fixed-width code, else by decoding from the covering function's start
+ * (or the section's), continuing the previous sweep when it can. */
+static int locate(struct walk *w, uint64_t field, uint64_t *start)
+{
+	const struct sc_arch *arch = w->res->arch;
+	const struct sc_func *f;
+	uint64_t from;
+
+	if (arch->insn_width) {
+		*start = field - field % arch->insn_width;
+		return 0;
+	}
+	f = sc_symbols_covering(w->syms, w->section, field);
+	from = f ? f->start : 0;
+	if (!w->cursor_valid || w->cursor.from != from ||
+	    w->cursor.pos > field) {
+		sc_cursor_start(&w->cursor, w->bytes, w->size, from);
+		w->cursor_valid = true;
+	}
+	if (sc_cursor_seek(&w->dec, &w->cursor, field))
+		return -1;
+	*start = w->cursor.pos;
+	return 0;
+}
+
+static int note_ref(struct walk *w, const struct ref *r, enum sc_rule rule,
+		    const char *why)
+{
+	const char *tramp = w->obj->symbols[r->rel.sym].name;
+	char where[160];
+
+	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
+			 sizeof(where));
+	return sc_result_add(w->res, w->opts->policy, rule, r->section,
+			     r->rel.offset, where, "%s %s", why, tramp);
+}
+
+static int not_on_boundary(struct walk *w, const struct ref *r,
+			   const char *what)
+{
+	const char *tramp = w->obj->symbols[r->rel.sym].name;
+	char where[160];
+
+	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
+			 sizeof(where));
+	return sc_result_add(w->res, w->opts->policy, SC_RULE_NOT_ON_BOUNDARY,
+			     r->section, r->rel.offset, where,
+			     "bytes before the relocation look like a branch "
+			     "to %s, but %s", tramp, what);
+}
+
+__attribute__((format(printf, 4, 5)))
+static int flag(struct walk *w, struct sc_site *site, enum sc_rule rule,
+		const char *fmt, ...)
+{
+	char where[160], msg[320];
+	va_list ap;
+
+	site->in_table = false;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sc_symbols_where(w->syms, site->section, site->insn_start, where,
+			 sizeof(where));
+	return sc_result_add(w->res, w->opts->policy, rule, site->section,
+			     site->insn_start, where, "%s", msg);
+}
+
+static int check_key(struct walk *w, struct sc_site *site)
+{
+	const char *tramp = w->obj->symbols[site->tramp].name;
+
+	site->key = sc_symbols_key_for(w->syms, tramp);
+	if (site->key)
+		return 0;
+	if (w->res->module) {
+		/* The module loader maps the trampoline to its key. */
+		site->key = site->tramp;
+		return 0;
+	}
+	return flag(w, site, SC_RULE_MISSING_KEY,
+		    "%s to %s: no key symbol " SC_KEY_PREFIX "%s (if this is "
+		    "part of a module, use --module)", sc_kind_name(site->kind),
+		    tramp, tramp + sizeof(SC_TRAMP_PREFIX) - 1);
+}
+
+static int check_site(struct walk *w, struct sc_site *site,
+		      const struct sc_branch *b)
+{
+	const char *tramp = w->obj->symbols[site->tramp].name;
+	const char *kind = sc_kind_name(site->kind);
+
+	if (b->site != site->insn_start &&
+	    flag(w, site, SC_RULE_PREFIXED_BRANCH,
+		 "%s to %s has %llu prefix byte(s) before its opcode; the "
+		 "loader expects the opcode at the site", kind, tramp,
+		 (unsigned long long)(b->site - site->insn_start)))
+		return -1;
+	if (site->addend != b->addend &&
+	    flag(w, site, SC_RULE_BAD_ADDEND,
+		 "%s to %s%+lld does not target the trampoline's start "
+		 "(addend %lld, expected %lld)", kind, tramp,
+		 (long long)(site->addend - b->addend),
+		 (long long)site->addend, (long long)b->addend))
+		return -1;
+	return check_key(w, site);
+}
+
+static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
+		    uint64_t start, const struct sc_branch *b)
+{
+	const struct sc_symbol *tramp = &w->obj->symbols[r->rel.sym];
+	struct sc_result *res = w->res;
+	struct sc_site *site;
+
+	if (GELF_ST_BIND(tramp->sym.st_info) != STB_GLOBAL) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%s to a %s trampoline is not a "
+			 "site (objtool ignores it too):", sc_kind_name(b->kind),
+			 GELF_ST_BIND(tramp->sym.st_info) == STB_WEAK ?
+			 "weak" : "local");
+		return note_ref(w, r, SC_RULE_NONGLOBAL_TRAMPOLINE, why);
+	}
+	if (sc_grow(&res->sites, &res->sites_cap, res->nsites + 1,
+		    sizeof(*res->sites)))
+		return -1;
+	site = &res->sites[res->nsites++];
+	*site = (struct sc_site){
+		.section = r->section, .offset = b->site, .insn_start = start,
+		.insn_len = insn->size, .reloc_offset = r->rel.offset,
+		.addend = r->rel.addend, .tramp = r->rel.sym,
+		.kind = b->kind, .in_table = true,
+	};
+	sc_insn_text(insn, site->insn, sizeof(site->insn));
+	return check_site(w, site, b);
+}
+
+static int visit_branch(struct walk *w, const struct ref *r)
+{
+	const struct sc_arch *arch = w->res->arch;
+	const cs_insn *insn;
+	struct sc_branch b;
+	uint64_t start;
+	char what[160], text[64];
+
+	if (locate(w, r->rel.offset, &start)) {
+		snprintf(what, sizeof(what), "the bytes at %s+0x%llx do not "
+			 "decode", w->obj->sections[r->section].name,
+			 (unsigned long long)w->cursor.pos);
+		return not_on_boundary(w, r, what);
+	}
+	insn = sc_decode_detail(&w->dec, w->bytes, w->size, start);
+	if (insn && arch->classify(insn, start, r->rel.offset, &b))
+		return add_site(w, r, insn, start, &b);
+	if (insn)
+		sc_insn_text(insn, text, sizeof(text));
+	snprintf(what, sizeof(what), "they lie inside `%s` at +0x%llx",
+		 insn ? text : "(undecodable)", (unsigned long long)start);
+	return not_on_boundary(w, r, what);
+}
+
+static int visit(struct walk *w, const struct ref *r, struct sc_err *err)
+{
+	const struct sc_section *sec = &w->obj->sections[r->section];
+	const struct sc_arch *arch = w->res->arch;
+	int ret;
+
+	if (!sc_is_exec_section(sec))
+		ret = note_ref(w, r, SC_RULE_NOT_A_BRANCH,
+			       "data reference (not a branch) to");
+	else if (!strcmp(sec->name, ".altinstr_replacement"))
+		ret = note_ref(w, r, SC_RULE_ALTINSTR,
+			       "skipped: .altinstr_replacement is a template; "
+			       "reference to");
+	else if (load_section(w, r->section, err))
+		return -1;
+	else if (!arch->branch_reloc(r->rel.type) ||
+		 !arch->looks_like_branch(w->bytes, w->size, r->rel.offset))
+		ret = note_ref(w, r, SC_RULE_NOT_A_BRANCH,
+			       "reference is not a direct branch: address of");
+	else
+		ret = visit_branch(w, r);
+	if (ret)
+		return sc_errf(err, "out of memory");
+	return 0;
+}
+
+static int walk_refs(struct walk *w, const struct ref *refs, size_t n,
+		     struct sc_err *err)
+{
+	size_t i;
+
+	if (sc_decoder_open(&w->dec, w->res->arch->cs_arch,
+			    sc_arch_cs_mode(w->res->arch, &w->obj->ehdr),
+			    w->res->arch->gap_len, err))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (visit(w, &refs[i], err))
+			break;
+	sc_decoder_close(&w->dec);
+	return i < n ? -1 : 0;
+}
+
+int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
+		    const struct sc_check_opts *opts, struct sc_result *res,
+		    struct sc_err *err)
+{
+	struct walk w = { .obj = obj, .syms = syms, .opts = opts, .res = res };
+	struct ref *refs;
+	size_t n;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->arch = sc_arch_for(&obj->ehdr);
+	if (!res->arch)
+		return sc_errf(err, "unsupported machine %u", obj->ehdr.e_machine);
+	res->module = opts->module || sc_object_is_module(obj);
+	if (collect_refs(obj, &refs, &n, err))
+		return -1;
+	ret = walk_refs(&w, refs, n, err);
+	free(refs);
+	return ret;
+}

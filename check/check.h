@@ -1,0 +1,73 @@
+/* Site discovery and classification: from an ELF model to sites and
+ * findings.  Nothing here knows an architecture by name. */
+#ifndef SC_CHECK_H
+#define SC_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../arch/arch.h"
+#include "../elf/object.h"
+#include "rules.h"
+#include "symbols.h"
+
+#define SC_SITE_TAIL 1u
+#define SC_SITE_INIT 2u
+
+struct sc_site {
+	size_t section;
+	uint64_t offset;	/* the address the loader patches */
+	uint64_t insn_start;	/* first byte of the instruction, prefixes too */
+	unsigned insn_len;
+	uint64_t reloc_offset;
+	int64_t addend;
+	size_t tramp;		/* symbol indices */
+	size_t key;		/* 0 when no key could be found */
+	enum sc_kind kind;
+	bool in_table;
+	char insn[64];		/* disassembly, for messages and reports */
+};
+
+struct sc_finding {
+	enum sc_rule rule;
+	enum sc_severity severity;
+	size_t section;
+	uint64_t offset;
+	char where[160];	/* function+0xoff */
+	char message[320];
+};
+
+struct sc_result {
+	const struct sc_arch *arch;
+	bool module;
+	struct sc_site *sites;		/* sorted by section, then offset */
+	size_t nsites, sites_cap;
+	struct sc_finding *findings;	/* in discovery order */
+	size_t nfindings, findings_cap;
+};
+
+struct sc_check_opts {
+	bool module;			/* force module mode */
+	const struct sc_policy *policy;
+};
+
+/* Finds and classifies every reference to a trampoline in obj. */
+int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
+		    const struct sc_check_opts *opts, struct sc_result *res,
+		    struct sc_err *err);
+void sc_result_free(struct sc_result *res);
+
+/* Adds a finding unless its rule is off; -1 only when memory runs out. */
+int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
+		  enum sc_rule rule, size_t section, uint64_t offset,
+		  const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* True when obj is a kernel module by its sections. */
+bool sc_object_is_module(const struct sc_object *obj);
+
+/* The highest severity among res's findings. */
+enum sc_severity sc_result_worst(const struct sc_result *res);
+
+#endif

@@ -1,0 +1,96 @@
+#include "rules.h"
+
+#include <string.h>
+
+const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
+	[SC_RULE_PREFIXED_BRANCH] = {
+		"prefixed-branch", SC_SEV_ERROR, true,
+		"the branch carries a prefix; the loader expects the opcode "
+		"at the site address" },
+	[SC_RULE_BAD_ADDEND] = {
+		"bad-addend", SC_SEV_ERROR, true,
+		"the branch does not target the trampoline's first byte" },
+	[SC_RULE_NOT_ON_BOUNDARY] = {
+		"not-on-boundary", SC_SEV_ERROR, true,
+		"the bytes look like a branch but are not an instruction when "
+		"decoded from the function's start" },
+	[SC_RULE_MISSING_KEY] = {
+		"missing-key", SC_SEV_ERROR, true,
+		"no __SCK__ key symbol for the trampoline (outside module "
+		"mode)" },
+	[SC_RULE_NONGLOBAL_TRAMPOLINE] = {
+		"nonglobal-trampoline", SC_SEV_WARNING, true,
+		"a branch to a local or weak __SCT__ symbol; not a site" },
+	[SC_RULE_NOT_A_BRANCH] = {
+		"not-a-branch", SC_SEV_NOTE, true,
+		"a reference to a trampoline that is not a branch" },
+	[SC_RULE_ALTINSTR] = {
+		"altinstr-replacement", SC_SEV_NOTE, true,
+		"a site in .altinstr_replacement, a template copied "
+		"elsewhere; skipped" },
+	[SC_RULE_STALE_TABLE] = {
+		"stale-table", SC_SEV_ERROR, false,
+		"the object's .static_call_sites differs from the sites "
+		"found (use --force to regenerate)" },
+};
+
+static const char *const severity_names[] = {
+	[SC_SEV_OFF] = "off",
+	[SC_SEV_NOTE] = "note",
+	[SC_SEV_WARNING] = "warning",
+	[SC_SEV_ERROR] = "error",
+};
+
+void sc_policy_defaults(struct sc_policy *p)
+{
+	int i;
+
+	for (i = 0; i < SC_RULE_COUNT; i++)
+		p->severity[i] = sc_rules[i].severity;
+}
+
+const char *sc_severity_name(enum sc_severity sev)
+{
+	return severity_names[sev];
+}
+
+int sc_severity_parse(const char *s, enum sc_severity *out)
+{
+	int i;
+
+	for (i = 0; i <= SC_SEV_ERROR; i++)
+		if (!strcmp(s, severity_names[i])) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+int sc_rule_parse(const char *s, enum sc_rule *out)
+{
+	int i;
+
+	for (i = 0; i < SC_RULE_COUNT; i++)
+		if (!strcmp(s, sc_rules[i].name)) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+int sc_policy_set(struct sc_policy *p, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char name[64];
+	enum sc_rule rule;
+	enum sc_severity sev;
+
+	if (!eq || (size_t)(eq - spec) >= sizeof(name))
+		return -1;
+	memcpy(name, spec, eq - spec);
+	name[eq - spec] = 0;
+	if (sc_rule_parse(name, &rule) || sc_severity_parse(eq + 1, &sev))
+		return -1;
+	p->severity[rule] = sev;
+	return 0;
+}

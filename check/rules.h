@@ -1,0 +1,51 @@
+/* The rules scstool applies, their stable names and default severities. */
+#ifndef SC_CHECK_RULES_H
+#define SC_CHECK_RULES_H
+
+#include <stdbool.h>
+
+enum sc_severity {
+	SC_SEV_OFF,
+	SC_SEV_NOTE,
+	SC_SEV_WARNING,
+	SC_SEV_ERROR,
+};
+
+enum sc_rule {
+	SC_RULE_PREFIXED_BRANCH,
+	SC_RULE_BAD_ADDEND,
+	SC_RULE_NOT_ON_BOUNDARY,
+	SC_RULE_MISSING_KEY,
+	SC_RULE_NONGLOBAL_TRAMPOLINE,
+	SC_RULE_NOT_A_BRANCH,
+	SC_RULE_ALTINSTR,
+	SC_RULE_STALE_TABLE,
+	SC_RULE_COUNT
+};
+
+struct sc_rule_info {
+	const char *name;
+	enum sc_severity severity;	/* the default */
+	/* A site this rule fires on cannot be patched by the loader: it
+	 * stays out of the table whatever severity the rule is given. */
+	bool unpatchable;
+	const char *what;		/* one line for the README and --help */
+};
+
+extern const struct sc_rule_info sc_rules[SC_RULE_COUNT];
+
+/* The severity of every rule for one run: defaults, then the user's. */
+struct sc_policy {
+	enum sc_severity severity[SC_RULE_COUNT];
+};
+
+void sc_policy_defaults(struct sc_policy *p);
+
+/* Parses "rule=severity"; returns -1 on an unknown rule or severity. */
+int sc_policy_set(struct sc_policy *p, const char *spec);
+
+const char *sc_severity_name(enum sc_severity sev);
+int sc_severity_parse(const char *s, enum sc_severity *out);
+int sc_rule_parse(const char *s, enum sc_rule *out);
+
+#endif

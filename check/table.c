@@ -1,0 +1,260 @@
+#include "table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sc_table_from_sites(const struct sc_result *res, struct sc_entry **out,
+			size_t *n, struct sc_err *err)
+{
+	size_t i;
+
+	*n = 0;
+	*out = calloc(res->nsites + 1, sizeof(**out));
+	if (!*out)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < res->nsites; i++) {
+		const struct sc_site *s = &res->sites[i];
+
+		if (!s->in_table)
+			continue;
+		(*out)[(*n)++] = (struct sc_entry){
+			s->section, s->offset, s->key,
+			s->kind == SC_KIND_CALL ? 0 : SC_SITE_TAIL };
+	}
+	return 0;
+}
+
+static int read_field(const struct sc_object *obj, const struct sc_arch *arch,
+		      const struct sc_reloc *r, struct sc_entry *e,
+		      unsigned *seen, struct sc_err *err)
+{
+	const struct sc_symbol *sym = &obj->symbols[r->sym];
+	unsigned field = (r->offset % SC_TABLE_ENTSIZE) / 4;
+
+	if (r->offset % 4 || r->type != arch->table_reloc)
+		return sc_errf(err, SC_TABLE_SECTION ": unexpected relocation "
+			       "(type %u) at 0x%llx", r->type,
+			       (unsigned long long)r->offset);
+	if (*seen & (1u << field))
+		return sc_errf(err, SC_TABLE_SECTION ": two relocations at "
+			       "0x%llx", (unsigned long long)r->offset);
+	*seen |= 1u << field;
+	if (field == 1) {
+		e->key = r->sym;
+		e->flags = (unsigned)r->addend;
+		return 0;
+	}
+	if (sym->shndx == 0 || sym->shndx >= obj->nsections)
+		return sc_errf(err, SC_TABLE_SECTION ": site at 0x%llx refers "
+			       "to %s, which is not defined in a section",
+			       (unsigned long long)r->offset, sym->name);
+	e->section = sym->shndx;
+	e->offset = sym->sym.st_value + r->addend;
+	return 0;
+}
+
+static int read_entries(const struct sc_object *obj, const struct sc_arch *arch,
+			size_t relsec, struct sc_entry *e, unsigned *seen,
+			size_t n, struct sc_err *err)
+{
+	struct sc_reloc_iter it;
+	struct sc_reloc r;
+	int ret;
+
+	if (sc_reloc_iter_init(&it, obj, relsec, err))
+		return -1;
+	while ((ret = sc_reloc_iter_next(&it, &r, err)) > 0) {
+		size_t i = r.offset / SC_TABLE_ENTSIZE;
+
+		if (i >= n)
+			return sc_errf(err, SC_TABLE_SECTION ": relocation at "
+				       "0x%llx is past the table's end",
+				       (unsigned long long)r.offset);
+		if (read_field(obj, arch, &r, &e[i], &seen[i], err))
+			return -1;
+	}
+	return ret;
+}
+
+int sc_table_read(const struct sc_object *obj, const struct sc_arch *arch,
+		  struct sc_entry **out, size_t *n, struct sc_err *err)
+{
+	size_t table = sc_find_section(obj, SC_TABLE_SECTION);
+	size_t relsec, i;
+	unsigned *seen;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	if (!table)
+		return 0;
+	if (obj->sections[table].shdr.sh_size % SC_TABLE_ENTSIZE)
+		return sc_errf(err, SC_TABLE_SECTION ": size %llu is not a "
+			       "multiple of %d", (unsigned long long)
+			       obj->sections[table].shdr.sh_size,
+			       SC_TABLE_ENTSIZE);
+	relsec = sc_find_reloc_section(obj, table);
+	*n = obj->sections[table].shdr.sh_size / SC_TABLE_ENTSIZE;
+	if (*n && !relsec)
+		return sc_errf(err, SC_TABLE_SECTION " has no relocations");
+	*out = calloc(*n + 1, sizeof(**out));
+	seen = calloc(*n + 1, sizeof(*seen));
+	if (!*out || !seen) {
+		free(seen);
+		return sc_errf(err, "out of memory");
+	}
+	ret = *n ? read_entries(obj, arch, relsec, *out, seen, *n, err) : 0;
+	for (i = 0; i < *n && !ret; i++)
+		if (seen[i] != 3)
+			ret = sc_errf(err, SC_TABLE_SECTION ": entry %zu lacks "
+				      "a relocation", i);
+	free(seen);
+	return ret;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct sc_entry *x = a, *y = b;
+
+	if (x->section != y->section)
+		return x->section < y->section ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return 0;
+}
+
+static void describe(const struct sc_object *obj, const struct sc_symbols *syms,
+		     const struct sc_entry *e, char *buf, size_t len)
+{
+	char where[160];
+
+	sc_symbols_where(syms, e->section, e->offset, where, sizeof(where));
+	snprintf(buf, len, "%s (%s+0x%llx) key %s%s", where,
+		 obj->sections[e->section].name,
+		 (unsigned long long)e->offset, obj->symbols[e->key].name,
+		 e->flags & SC_SITE_TAIL ? " tail" : "");
+}
+
+int sc_table_compare(const struct sc_object *obj, const struct sc_symbols *syms,
+		     struct sc_entry *a, size_t na, struct sc_entry *b,
+		     size_t nb, char *diff, size_t len)
+{
+	char da[256], db[256];
+	size_t i;
+
+	qsort(a, na, sizeof(*a), entry_cmp);
+	qsort(b, nb, sizeof(*b), entry_cmp);
+	for (i = 0; i < na && i < nb; i++) {
+		if (!entry_cmp(&a[i], &b[i]) && a[i].flags == b[i].flags &&
+		    !strcmp(obj->symbols[a[i].key].name,
+			    obj->symbols[b[i].key].name))
+			continue;
+		describe(obj, syms, &a[i], da, sizeof(da));
+		describe(obj, syms, &b[i], db, sizeof(db));
+		snprintf(diff, len, "entry %zu: the table has %s, the sites "
+			 "give %s", i, da, db);
+		return 1;
+	}
+	if (na == nb)
+		return 0;
+	describe(obj, syms, na > nb ? &a[i] : &b[i], da, sizeof(da));
+	snprintf(diff, len, "the table has %zu entries, the sites give %zu; "
+		 "first %s: %s", na, nb, na > nb ? "extra entry" :
+		 "missing entry", da);
+	return 1;
+}
+
+/* The symbol the site field is relocated against: the section symbol, or
+ * else a local and then a global (never weak: another definition could
+ * replace it) symbol defined in that section. */
+static size_t anchor(const struct sc_object *obj, size_t sec)
+{
+	size_t i, local = 0, global = 0;
+
+	for (i = 1; i < obj->nsymbols; i++) {
+		const struct sc_symbol *s = &obj->symbols[i];
+		int bind = GELF_ST_BIND(s->sym.st_info);
+
+		if (s->shndx != sec || s->sym.st_shndx == SHN_ABS)
+			continue;
+		if (GELF_ST_TYPE(s->sym.st_info) == STT_SECTION)
+			return i;
+		if (bind == STB_LOCAL && !local)
+			local = i;
+		if (bind == STB_GLOBAL && !global)
+			global = i;
+	}
+	return local ? local : global;
+}
+
+static int anchor_for(const struct sc_object *obj, size_t sec, size_t *cache,
+		      struct sc_err *err)
+{
+	if (!cache[sec])
+		cache[sec] = anchor(obj, sec);
+	if (!cache[sec])
+		return sc_errf(err, "section %s has no symbol to refer to its "
+			       "sites from the table", obj->sections[sec].name);
+	return 0;
+}
+
+static int fill_image(const struct sc_object *obj, const struct sc_arch *arch,
+		      const struct sc_entry *e, size_t n,
+		      struct sc_out_reloc *rel, int32_t *words, size_t *cache,
+		      struct sc_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct sc_symbol *a;
+		int64_t site;
+
+		if (anchor_for(obj, e[i].section, cache, err))
+			return -1;
+		a = &obj->symbols[cache[e[i].section]];
+		site = (int64_t)(e[i].offset - a->sym.st_value);
+		rel[2 * i] = (struct sc_out_reloc){
+			i * SC_TABLE_ENTSIZE, cache[e[i].section],
+			arch->table_reloc, site };
+		rel[2 * i + 1] = (struct sc_out_reloc){
+			i * SC_TABLE_ENTSIZE + 4, e[i].key, arch->table_reloc,
+			e[i].flags };
+		/* REL keeps addends in the section bytes. */
+		words[2 * i] = arch->rela ? 0 : (int32_t)site;
+		words[2 * i + 1] = arch->rela ? 0 : (int32_t)e[i].flags;
+	}
+	return 0;
+}
+
+int sc_table_image(const struct sc_object *obj, const struct sc_arch *arch,
+		   const struct sc_entry *e, size_t n,
+		   struct sc_table_image *img, struct sc_err *err)
+{
+	struct sc_out_reloc *rel = calloc(2 * n + 1, sizeof(*rel));
+	int32_t *words = calloc(2 * n + 1, sizeof(*words));
+	size_t *cache = calloc(obj->nsections, sizeof(*cache));
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	if (!rel || !words || !cache)
+		ret = sc_errf(err, "out of memory");
+	else
+		ret = fill_image(obj, arch, e, n, rel, words, cache, err);
+	free(cache);
+	*img = (struct sc_table_image){
+		.name = SC_TABLE_SECTION, .entsize = SC_TABLE_ENTSIZE,
+		.nwords = 2 * n, .words = words, .rela = arch->rela,
+		.relocs = rel, .nrelocs = 2 * n,
+	};
+	if (ret)
+		sc_table_image_free(img);
+	return ret;
+}
+
+void sc_table_image_free(struct sc_table_image *img)
+{
+	free((void *)img->words);
+	free((void *)img->relocs);
+	memset(img, 0, sizeof(*img));
+}

@@ -1,0 +1,40 @@
+#include "common.h"
+
+#include <byteswap.h>
+
+static const char *machine_hint(const GElf_Ehdr *eh)
+{
+	GElf_Ehdr swapped = *eh;
+
+	swapped.e_machine = bswap_16(eh->e_machine);
+	if (sc_arch_for(&swapped))
+		return " (byte-swapped it would be supported: does the file "
+		       "claim the wrong byte order?)";
+	swapped = *eh;
+	swapped.e_ident[EI_CLASS] = eh->e_ident[EI_CLASS] == ELFCLASS64 ?
+				    ELFCLASS32 : ELFCLASS64;
+	if (sc_arch_for(&swapped))
+		return " in this ELF class (does the file claim the wrong "
+		       "class?)";
+	return "";
+}
+
+int sc_cmd_open(const char *path, struct sc_object *obj,
+		const struct sc_arch **arch, FILE *err)
+{
+	struct sc_err e;
+
+	if (sc_object_open(obj, path, &e)) {
+		fprintf(err, "%s: error: %s\n", path, e.msg);
+		sc_object_close(obj);
+		return -1;
+	}
+	*arch = sc_arch_for(&obj->ehdr);
+	if (!*arch) {
+		fprintf(err, "%s: error: unsupported machine %u%s\n", path,
+			obj->ehdr.e_machine, machine_hint(&obj->ehdr));
+		sc_object_close(obj);
+		return -1;
+	}
+	return 0;
+}

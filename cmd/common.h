@@ -1,0 +1,16 @@
+/* Opening an object the way every command does, with one clear line on
+ * failure. */
+#ifndef SC_CMD_COMMON_H
+#define SC_CMD_COMMON_H
+
+#include <stdio.h>
+
+#include "../arch/arch.h"
+#include "../elf/object.h"
+
+/* Opens path and finds its backend.  Prints "path: error: ..." to err and
+ * returns -1 on failure (the object is then closed). */
+int sc_cmd_open(const char *path, struct sc_object *obj,
+		const struct sc_arch **arch, FILE *err);
+
+#endif

@@ -1,0 +1,113 @@
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct slot {
+	char *out, *err;
+	size_t out_len, err_len;
+	int status;
+};
+
+struct pool {
+	sc_file_fn fn;
+	const void *ctx;
+	char **files;
+	int n;
+	atomic_int next;
+	struct slot *slots;
+};
+
+static void run_one(struct pool *p, int i)
+{
+	struct slot *s = &p->slots[i];
+	FILE *out = open_memstream(&s->out, &s->out_len);
+	FILE *err = open_memstream(&s->err, &s->err_len);
+
+	if (!out || !err) {
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		s->status = SC_EXIT_USAGE;
+		return;
+	}
+	s->status = p->fn(p->ctx, p->files[i], out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	int i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+		run_one(p, i);
+	return NULL;
+}
+
+static int start_workers(struct pool *p, int jobs)
+{
+	pthread_t *t = calloc(jobs, sizeof(*t));
+	int i, started = 0;
+
+	if (!t)
+		return -1;
+	for (i = 0; i < jobs; i++)
+		if (pthread_create(&t[i], NULL, worker, p) == 0)
+			started++;
+		else
+			break;
+	if (started == 0)
+		worker(p);
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return 0;
+}
+
+int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
+		 int jobs)
+{
+	struct pool p = { .fn = fn, .ctx = ctx, .files = files, .n = n };
+	int i, worst = SC_EXIT_OK;
+
+	p.slots = calloc(n + 1, sizeof(*p.slots));
+	if (!p.slots) {
+		fprintf(stderr, "scstool: out of memory\n");
+		return SC_EXIT_USAGE;
+	}
+	atomic_init(&p.next, 0);
+	if (jobs <= 1 || n <= 1)
+		worker(&p);
+	else if (start_workers(&p, jobs < n ? jobs : n))
+		worker(&p);
+	for (i = 0; i < n; i++) {
+		struct slot *s = &p.slots[i];
+
+		if (s->out_len)
+			fwrite(s->out, 1, s->out_len, stdout);
+		if (s->err_len)
+			fwrite(s->err, 1, s->err_len, stderr);
+		free(s->out);
+		free(s->err);
+		if (s->status > worst)
+			worst = s->status;
+	}
+	free(p.slots);
+	fflush(stdout);
+	return worst;
+}
+
+int sc_parse_jobs(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 1 || v > 1024)
+		return -1;
+	return (int)v;
+}

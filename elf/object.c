@@ -1,0 +1,431 @@
+#include "object.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int elf_failure(struct sc_err *err, const char *what)
+{
+	return sc_errf(err, "%s: %s", what, elf_errmsg(-1));
+}
+
+static int open_file(struct sc_object *obj, const char *path,
+		     struct sc_err *err)
+{
+	obj->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (obj->fd < 0)
+		return sc_errf(err, "cannot open: %s", strerror(errno));
+	if (fstat(obj->fd, &obj->st) < 0)
+		return sc_errf(err, "cannot stat: %s", strerror(errno));
+	if (S_ISDIR(obj->st.st_mode))
+		return sc_errf(err, "is a directory");
+	if (!S_ISREG(obj->st.st_mode))
+		return sc_errf(err, "not a regular file");
+	if (obj->st.st_size == 0)
+		return sc_errf(err, "empty file, not an ELF object");
+	return 0;
+}
+
+static int check_ident(struct sc_object *obj, struct sc_err *err)
+{
+	size_t n;
+	const char *ident;
+
+	if (elf_kind(obj->elf) != ELF_K_ELF)
+		return sc_errf(err, "not an ELF file");
+	ident = elf_getident(obj->elf, &n);
+	if (!ident || n < EI_NIDENT)
+		return sc_errf(err, "truncated ELF header");
+	if (ident[EI_CLASS] != ELFCLASS32 && ident[EI_CLASS] != ELFCLASS64)
+		return sc_errf(err, "invalid ELF class %d", ident[EI_CLASS]);
+	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)
+		return sc_errf(err, "invalid ELF byte order %d", ident[EI_DATA]);
+	if (!gelf_getehdr(obj->elf, &obj->ehdr))
+		return sc_errf(err, "truncated or invalid ELF header");
+	return 0;
+}
+
+static const char *layout_hint(uint16_t got, size_t want)
+{
+	if ((uint16_t)((got >> 8) | (got << 8)) == want)
+		return "the file claims the wrong byte order?";
+	return "the file claims the wrong class?";
+}
+
+/* The header's own sizes must match its class and byte order: a file
+ * whose ident claims another class or order than its structures have is
+ * caught here. */
+static int check_header_sizes(struct sc_object *obj, struct sc_err *err)
+{
+	int bits = gelf_getclass(obj->elf) == ELFCLASS32 ? 32 : 64;
+	size_t ehsize = gelf_fsize(obj->elf, ELF_T_EHDR, 1, EV_CURRENT);
+	size_t shsize = gelf_fsize(obj->elf, ELF_T_SHDR, 1, EV_CURRENT);
+
+	if (obj->ehdr.e_ehsize != ehsize)
+		return sc_errf(err, "ELF header size %u does not match ELF%d "
+			       "(%zu): %s", obj->ehdr.e_ehsize, bits, ehsize,
+			       layout_hint(obj->ehdr.e_ehsize, ehsize));
+	if (obj->ehdr.e_shoff && obj->ehdr.e_shentsize != shsize)
+		return sc_errf(err, "section header size %u does not match "
+			       "ELF%d (%zu): %s", obj->ehdr.e_shentsize, bits,
+			       shsize, layout_hint(obj->ehdr.e_shentsize,
+						   shsize));
+	if (obj->ehdr.e_shoff > (uint64_t)obj->st.st_size)
+		return sc_errf(err, "section header table at 0x%llx is past "
+			       "the end of the file (0x%llx bytes): truncated",
+			       (unsigned long long)obj->ehdr.e_shoff,
+			       (unsigned long long)obj->st.st_size);
+	return 0;
+}
+
+static int check_section_bounds(const struct sc_object *obj, size_t i,
+				struct sc_err *err)
+{
+	const GElf_Shdr *sh = &obj->sections[i].shdr;
+	uint64_t fsize = (uint64_t)obj->st.st_size;
+
+	if (sh->sh_type == SHT_NOBITS || sh->sh_type == SHT_NULL)
+		return 0;
+	if (sh->sh_offset > fsize || sh->sh_size > fsize - sh->sh_offset)
+		return sc_errf(err, "section %zu (%s) at 0x%llx+0x%llx lies "
+			       "past the end of the file (0x%llx bytes): "
+			       "truncated", i, obj->sections[i].name,
+			       (unsigned long long)sh->sh_offset,
+			       (unsigned long long)sh->sh_size,
+			       (unsigned long long)fsize);
+	if (sh->sh_link >= obj->nsections && sh->sh_type != SHT_GROUP)
+		return sc_errf(err, "section %zu (%s): sh_link %u out of "
+			       "range", i, obj->sections[i].name, sh->sh_link);
+	return 0;
+}
+
+static int load_sections(struct sc_object *obj, struct sc_err *err)
+{
+	size_t i;
+
+	if (elf_getshdrnum(obj->elf, &obj->nsections) < 0)
+		return elf_failure(err, "cannot read section headers");
+	if (elf_getshdrstrndx(obj->elf, &obj->shstrndx) < 0)
+		return elf_failure(err, "cannot read section name table index");
+	if (obj->nsections == 0)
+		return sc_errf(err, "no section headers");
+	if (obj->shstrndx >= obj->nsections)
+		return sc_errf(err, "section name table index %zu out of range",
+			       obj->shstrndx);
+	obj->sections = calloc(obj->nsections, sizeof(*obj->sections));
+	if (!obj->sections)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < obj->nsections; i++) {
+		struct sc_section *s = &obj->sections[i];
+
+		s->scn = elf_getscn(obj->elf, i);
+		if (!s->scn || !gelf_getshdr(s->scn, &s->shdr))
+			return sc_errf(err, "cannot read section header %zu: "
+				       "%s", i, elf_errmsg(-1));
+	}
+	for (i = 0; i < obj->nsections; i++) {
+		struct sc_section *s = &obj->sections[i];
+
+		s->name = i ? elf_strptr(obj->elf, obj->shstrndx,
+					 s->shdr.sh_name) : "";
+		if (!s->name)
+			return sc_errf(err, "section %zu: name offset 0x%x "
+				       "out of range", i, s->shdr.sh_name);
+		if (check_section_bounds(obj, i, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int find_symtab(struct sc_object *obj, struct sc_err *err)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nsections; i++) {
+		if (obj->sections[i].shdr.sh_type != SHT_SYMTAB)
+			continue;
+		if (obj->symtab)
+			return sc_errf(err, "more than one symbol table");
+		obj->symtab = i;
+	}
+	if (!obj->symtab)
+		return sc_errf(err, "no symbol table (.symtab): stripped?");
+	return 0;
+}
+
+static int check_table_shape(const struct sc_object *obj, size_t sec,
+			     Elf_Type type, struct sc_err *err)
+{
+	const struct sc_section *s = &obj->sections[sec];
+	size_t ent = gelf_fsize(obj->elf, type, 1, EV_CURRENT);
+
+	if (s->shdr.sh_entsize != ent)
+		return sc_errf(err, "section %zu (%s): entry size %llu, "
+			       "expected %zu", sec, s->name,
+			       (unsigned long long)s->shdr.sh_entsize, ent);
+	if (s->shdr.sh_size % ent)
+		return sc_errf(err, "section %zu (%s): size %llu is not a "
+			       "multiple of its entry size %zu", sec, s->name,
+			       (unsigned long long)s->shdr.sh_size, ent);
+	return 0;
+}
+
+static Elf_Data *find_xindex_data(const struct sc_object *obj)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nsections; i++)
+		if (obj->sections[i].shdr.sh_type == SHT_SYMTAB_SHNDX &&
+		    obj->sections[i].shdr.sh_link == obj->symtab)
+			return elf_getdata(obj->sections[i].scn, NULL);
+	return NULL;
+}
+
+static int load_symbol(struct sc_object *obj, Elf_Data *data,
+		       Elf_Data *xdata, size_t i, struct sc_err *err)
+{
+	struct sc_symbol *s = &obj->symbols[i];
+	size_t strtab = obj->sections[obj->symtab].shdr.sh_link;
+	Elf32_Word xndx = 0;
+
+	if (!gelf_getsymshndx(data, xdata, (int)i, &s->sym, &xndx))
+		return sc_errf(err, "cannot read symbol %zu: %s", i,
+			       elf_errmsg(-1));
+	s->name = elf_strptr(obj->elf, strtab, s->sym.st_name);
+	if (!s->name)
+		return sc_errf(err, "symbol %zu: name offset 0x%x out of range",
+			       i, s->sym.st_name);
+	s->shndx = s->sym.st_shndx == SHN_XINDEX ? xndx : s->sym.st_shndx;
+	if (s->shndx >= obj->nsections && s->shndx < SHN_LORESERVE)
+		return sc_errf(err, "symbol %zu (%s): section index %zu out of "
+			       "range", i, s->name, s->shndx);
+	if (s->sym.st_shndx == SHN_XINDEX && s->shndx >= obj->nsections)
+		return sc_errf(err, "symbol %zu (%s): extended section index "
+			       "%zu out of range", i, s->name, s->shndx);
+	return 0;
+}
+
+static int load_symbols(struct sc_object *obj, struct sc_err *err)
+{
+	const struct sc_section *st;
+	Elf_Data *data, *xdata;
+	size_t i;
+
+	if (find_symtab(obj, err) ||
+	    check_table_shape(obj, obj->symtab, ELF_T_SYM, err))
+		return -1;
+	st = &obj->sections[obj->symtab];
+	if (st->shdr.sh_link == 0 ||
+	    obj->sections[st->shdr.sh_link].shdr.sh_type != SHT_STRTAB)
+		return sc_errf(err, "symbol table's string table (section %u) "
+			       "is not a string table", st->shdr.sh_link);
+	data = elf_getdata(st->scn, NULL);
+	if (!data)
+		return elf_failure(err, "cannot read the symbol table");
+	xdata = find_xindex_data(obj);
+	obj->nsymbols = st->shdr.sh_size / st->shdr.sh_entsize;
+	obj->symbols = calloc(obj->nsymbols ? obj->nsymbols : 1,
+			      sizeof(*obj->symbols));
+	if (!obj->symbols)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < obj->nsymbols; i++)
+		if (load_symbol(obj, data, xdata, i, err))
+			return -1;
+	return 0;
+}
+
+static int check_reloc_sections(const struct sc_object *obj,
+				struct sc_err *err)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nsections; i++) {
+		const struct sc_section *s = &obj->sections[i];
+
+		if (!sc_is_reloc_section(s))
+			continue;
+		if (check_table_shape(obj, i, s->shdr.sh_type == SHT_RELA ?
+				      ELF_T_RELA : ELF_T_REL, err))
+			return -1;
+		if (s->shdr.sh_link != obj->symtab)
+			return sc_errf(err, "section %zu (%s): links to section "
+				       "%u, not the symbol table", i, s->name,
+				       s->shdr.sh_link);
+		if (s->shdr.sh_info == 0 || s->shdr.sh_info >= obj->nsections)
+			return sc_errf(err, "section %zu (%s): target section "
+				       "%u out of range", i, s->name,
+				       s->shdr.sh_info);
+	}
+	return 0;
+}
+
+int sc_object_open(struct sc_object *obj, const char *path,
+		   struct sc_err *err)
+{
+	memset(obj, 0, sizeof(*obj));
+	obj->path = path;
+	obj->fd = -1;
+	if (open_file(obj, path, err))
+		return -1;
+	obj->elf = elf_begin(obj->fd, ELF_C_READ_MMAP, NULL);
+	if (!obj->elf)
+		return elf_failure(err, "cannot read ELF");
+	if (check_ident(obj, err) || check_header_sizes(obj, err) ||
+	    load_sections(obj, err) || load_symbols(obj, err) ||
+	    check_reloc_sections(obj, err))
+		return -1;
+	return 0;
+}
+
+void sc_object_close(struct sc_object *obj)
+{
+	free(obj->sections);
+	free(obj->symbols);
+	if (obj->elf)
+		elf_end(obj->elf);
+	if (obj->fd >= 0)
+		close(obj->fd);
+	memset(obj, 0, sizeof(*obj));
+	obj->fd = -1;
+}
+
+int sc_section_bytes(const struct sc_object *obj, size_t sec,
+		     const uint8_t **bytes, size_t *size, struct sc_err *err)
+{
+	const struct sc_section *s = &obj->sections[sec];
+	Elf_Data *d;
+
+	*bytes = NULL;
+	*size = 0;
+	if (s->shdr.sh_type == SHT_NOBITS || s->shdr.sh_size == 0)
+		return 0;
+	d = elf_rawdata(s->scn, NULL);
+	if (!d || d->d_size != s->shdr.sh_size)
+		return sc_errf(err, "cannot read section %zu (%s): %s", sec,
+			       s->name, elf_errmsg(-1));
+	*bytes = d->d_buf;
+	*size = d->d_size;
+	return 0;
+}
+
+size_t sc_find_section(const struct sc_object *obj, const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nsections; i++)
+		if (!strcmp(obj->sections[i].name, name))
+			return i;
+	return 0;
+}
+
+size_t sc_find_reloc_section(const struct sc_object *obj, size_t sec)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nsections; i++)
+		if (sc_is_reloc_section(&obj->sections[i]) &&
+		    obj->sections[i].shdr.sh_info == sec)
+			return i;
+	return 0;
+}
+
+bool sc_is_reloc_section(const struct sc_section *sec)
+{
+	return sec->shdr.sh_type == SHT_RELA || sec->shdr.sh_type == SHT_REL;
+}
+
+bool sc_is_exec_section(const struct sc_section *sec)
+{
+	return sec->shdr.sh_type == SHT_PROGBITS &&
+	       (sec->shdr.sh_flags & SHF_EXECINSTR);
+}
+
+int sc_reloc_iter_init(struct sc_reloc_iter *it, const struct sc_object *obj,
+		       size_t relsec, struct sc_err *err)
+{
+	const struct sc_section *s = &obj->sections[relsec];
+
+	memset(it, 0, sizeof(*it));
+	it->obj = obj;
+	it->relsec = relsec;
+	it->rela = s->shdr.sh_type == SHT_RELA;
+	it->count = s->shdr.sh_size / s->shdr.sh_entsize;
+	if (it->count == 0)
+		return 0;
+	it->data = elf_getdata(s->scn, NULL);
+	if (!it->data)
+		return sc_errf(err, "cannot read %s: %s", s->name,
+			       elf_errmsg(-1));
+	return 0;
+}
+
+/* REL keeps the addend in the relocated field; read it through libelf's
+ * byte-order conversion as a signed word of the target's class. */
+static int implicit_addend(const struct sc_reloc_iter *it,
+			   struct sc_reloc *rel, struct sc_err *err)
+{
+	const struct sc_object *obj = it->obj;
+	size_t target = obj->sections[it->relsec].shdr.sh_info;
+	const uint8_t *bytes;
+	size_t size;
+	int32_t word;
+	Elf_Data src, dst;
+
+	if (sc_section_bytes(obj, target, &bytes, &size, err))
+		return -1;
+	if (rel->offset > size || size - rel->offset < sizeof(word))
+		return sc_errf(err, "%s: relocation at 0x%llx lies outside "
+			       "its section", obj->sections[it->relsec].name,
+			       (unsigned long long)rel->offset);
+	src = (Elf_Data){ .d_buf = (void *)(bytes + rel->offset),
+			  .d_type = ELF_T_WORD, .d_size = sizeof(word),
+			  .d_version = EV_CURRENT };
+	dst = (Elf_Data){ .d_buf = &word, .d_type = ELF_T_WORD,
+			  .d_size = sizeof(word), .d_version = EV_CURRENT };
+	if (!gelf_xlatetom(obj->elf, &dst, &src,
+			   obj->ehdr.e_ident[EI_DATA]))
+		return elf_failure(err, "cannot convert an implicit addend");
+	rel->addend = word;
+	return 0;
+}
+
+int sc_reloc_iter_next(struct sc_reloc_iter *it, struct sc_reloc *rel,
+		       struct sc_err *err)
+{
+	const struct sc_object *obj = it->obj;
+	GElf_Rela rela;
+	GElf_Rel r;
+	size_t i = it->index;
+
+	if (i >= it->count)
+		return 0;
+	it->index++;
+	if (it->rela ? !gelf_getrela(it->data, (int)i, &rela)
+		     : !gelf_getrel(it->data, (int)i, &r))
+		return sc_errf(err, "%s: cannot read relocation %zu: %s",
+			       obj->sections[it->relsec].name, i,
+			       elf_errmsg(-1));
+	if (!it->rela)
+		rela = (GElf_Rela){ r.r_offset, r.r_info, 0 };
+	rel->offset = rela.r_offset;
+	rel->addend = rela.r_addend;
+	/* gelf widens ELF32 r_info, so one pair of macros serves both. */
+	rel->type = GELF_R_TYPE(rela.r_info);
+	rel->sym = GELF_R_SYM(rela.r_info);
+	if (rel->sym >= obj->nsymbols)
+		return sc_errf(err, "%s: relocation %zu refers to symbol %u, "
+			       "out of range (%zu symbols)",
+			       obj->sections[it->relsec].name, i, rel->sym,
+			       obj->nsymbols);
+	if (rel->offset >= obj->sections[obj->sections[it->relsec].shdr.sh_info]
+			   .shdr.sh_size)
+		return sc_errf(err, "%s: relocation %zu at offset 0x%llx lies "
+			       "outside its target section",
+			       obj->sections[it->relsec].name, i,
+			       (unsigned long long)rel->offset);
+	if (!it->rela && implicit_addend(it, rel, err))
+		return -1;
+	return 1;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Makes sure the build and test dependencies are installed.  As root it
+# installs what is missing with apt-get; otherwise it prints the exact
+# command and fails.
+set -u
+
+# package : command or pkg-config module that proves it is there
+needs="
+libelf-dev:pc:libelf
+libdw-dev:pc:libdw
+libcapstone-dev:pc:capstone
+libyaml-dev:pc:yaml-0.1
+pkg-config:cmd:pkg-config
+gcc:cmd:gcc
+make:cmd:make
+binutils:cmd:objcopy
+xz-utils:cmd:xz
+clang:cmd:clang
+lld:cmd:ld.lld
+"
+
+missing=""
+for n in $needs; do
+	pkg=${n%%:*}
+	rest=${n#*:}
+	kind=${rest%%:*}
+	what=${rest#*:}
+	case $kind in
+	pc)  pkg-config --exists "$what" 2>/dev/null || missing="$missing $pkg" ;;
+	cmd) command -v "$what" >/dev/null 2>&1 || missing="$missing $pkg" ;;
+	esac
+done
+# pkg-config itself may be what is missing: then every pc check failed.
+[ -z "$missing" ] && exit 0
+
+missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null &&
+	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+	{ echo "deps: apt-get install failed" >&2; exit 1; }
+	exit 0
+fi
+echo "deps: missing packages. Run as root:" >&2
+echo "  apt-get install -y $missing" >&2
+exit 1
