@@ -8,7 +8,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS_ALL = -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LIBS    = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 SRCS := $(wildcard cmd/*.c elf/*.c decode/*.c arch/*.c arch/*/*.c check/*.c)
 HDRS := $(wildcard include/*.h cmd/*.h elf/*.h decode/*.h arch/*.h check/*.h)

@@ -6,12 +6,23 @@
 #include <string.h>
 
 #include "../decode/decode.h"
+#include "boundary.h"
 #include "sc_util.h"
+
+/* What a reference to a trampoline is, before instruction decoding. */
+enum ref_class {
+	REF_DATA,		/* from a section that is not code */
+	REF_ALTINSTR,		/* from an alternatives template */
+	REF_OTHER,		/* code, but the bytes are no branch */
+	REF_BRANCH,		/* looks like a direct branch: decode it */
+};
 
 /* A relocation against a trampoline, with the section it patches. */
 struct ref {
 	size_t section;
 	struct sc_reloc rel;
+	enum ref_class class;
+	size_t probe;		/* index into the probes, for REF_BRANCH */
 };
 
 /* State of one pass over the sorted references. */
@@ -21,11 +32,8 @@ struct walk {
 	const struct sc_check_opts *opts;
 	struct sc_result *res;
 	struct sc_decoder dec;
-	size_t section;			/* whose bytes are loaded */
-	const uint8_t *bytes;
-	size_t size;
-	struct sc_cursor cursor;
-	bool cursor_valid;
+	struct sc_probe *probes;
+	size_t nprobes;
 };
 
 bool sc_object_is_module(const struct sc_object *obj)
@@ -116,7 +124,7 @@ static int collect_from(const struct sc_object *obj, size_t relsec,
 			continue;
 		if (sc_grow(refs, cap, *n + 1, sizeof(**refs)))
 			return sc_errf(err, "out of memory");
-		(*refs)[(*n)++] = (struct ref){ target, rel };
+		(*refs)[(*n)++] = (struct ref){ .section = target, .rel = rel };
 	}
 	return r;
 }
@@ -145,41 +153,6 @@ static int collect_refs(const struct sc_object *obj, struct ref **refs,
 	if (!ret)
 		qsort(*refs, *n, sizeof(**refs), ref_cmp);
 	return ret;
-}
-
-static int load_section(struct walk *w, size_t sec, struct sc_err *err)
-{
-	if (w->section == sec)
-		return 0;
-	w->cursor_valid = false;
-	w->section = sec;
-	return sc_section_bytes(w->obj, sec, &w->bytes, &w->size, err);
-}
-
-/* Finds the start of the instruction holding byte field: by alignment for
- * fixed-width code, else by decoding from the covering function's start
- * (or the section's), continuing the previous sweep when it can. */
-static int locate(struct walk *w, uint64_t field, uint64_t *start)
-{
-	const struct sc_arch *arch = w->res->arch;
-	const struct sc_func *f;
-	uint64_t from;
-
-	if (arch->insn_width) {
-		*start = field - field % arch->insn_width;
-		return 0;
-	}
-	f = sc_symbols_covering(w->syms, w->section, field);
-	from = f ? f->start : 0;
-	if (!w->cursor_valid || w->cursor.from != from ||
-	    w->cursor.pos > field) {
-		sc_cursor_start(&w->cursor, w->bytes, w->size, from);
-		w->cursor_valid = true;
-	}
-	if (sc_cursor_seek(&w->dec, &w->cursor, field))
-		return -1;
-	*start = w->cursor.pos;
-	return 0;
 }
 
 static int note_ref(struct walk *w, const struct ref *r, enum sc_rule rule,
@@ -298,67 +271,119 @@ static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
 static int visit_branch(struct walk *w, const struct ref *r)
 {
 	const struct sc_arch *arch = w->res->arch;
+	const struct sc_probe *p = &w->probes[r->probe];
+	const uint8_t *bytes;
+	size_t size;
 	const cs_insn *insn;
 	struct sc_branch b;
-	uint64_t start;
+	struct sc_err err;
 	char what[160], text[64];
 
-	if (locate(w, r->rel.offset, &start)) {
+	if (!p->found) {
 		snprintf(what, sizeof(what), "the bytes at %s+0x%llx do not "
 			 "decode", w->obj->sections[r->section].name,
-			 (unsigned long long)w->cursor.pos);
+			 (unsigned long long)p->stuck);
 		return not_on_boundary(w, r, what);
 	}
-	insn = sc_decode_detail(&w->dec, w->bytes, w->size, start);
-	if (insn && arch->classify(insn, start, r->rel.offset, &b))
-		return add_site(w, r, insn, start, &b);
+	if (sc_section_bytes(w->obj, r->section, &bytes, &size, &err))
+		return -1;
+	insn = sc_decode_detail(&w->dec, bytes, size, p->start);
+	if (insn && arch->classify(insn, p->start, r->rel.offset, &b))
+		return add_site(w, r, insn, p->start, &b);
 	if (insn)
 		sc_insn_text(insn, text, sizeof(text));
 	snprintf(what, sizeof(what), "they lie inside `%s` at +0x%llx",
-		 insn ? text : "(undecodable)", (unsigned long long)start);
+		 insn ? text : "(undecodable)", (unsigned long long)p->start);
 	return not_on_boundary(w, r, what);
 }
 
-static int visit(struct walk *w, const struct ref *r, struct sc_err *err)
+static int visit(struct walk *w, const struct ref *r)
 {
-	const struct sc_section *sec = &w->obj->sections[r->section];
-	const struct sc_arch *arch = w->res->arch;
-	int ret;
-
-	if (!sc_is_exec_section(sec))
-		ret = note_ref(w, r, SC_RULE_NOT_A_BRANCH,
-			       "data reference (not a branch) to");
-	else if (!strcmp(sec->name, ".altinstr_replacement"))
-		ret = note_ref(w, r, SC_RULE_ALTINSTR,
-			       "skipped: .altinstr_replacement is a template; "
-			       "reference to");
-	else if (load_section(w, r->section, err))
-		return -1;
-	else if (!arch->branch_reloc(r->rel.type) ||
-		 !arch->looks_like_branch(w->bytes, w->size, r->rel.offset))
-		ret = note_ref(w, r, SC_RULE_NOT_A_BRANCH,
-			       "reference is not a direct branch: address of");
-	else
-		ret = visit_branch(w, r);
-	if (ret)
-		return sc_errf(err, "out of memory");
-	return 0;
+	switch (r->class) {
+	case REF_DATA:
+		return note_ref(w, r, SC_RULE_NOT_A_BRANCH,
+				"data reference (not a branch) to");
+	case REF_ALTINSTR:
+		return note_ref(w, r, SC_RULE_ALTINSTR,
+				"skipped: .altinstr_replacement is a "
+				"template; reference to");
+	case REF_OTHER:
+		return note_ref(w, r, SC_RULE_NOT_A_BRANCH,
+				"reference is not a direct branch: address "
+				"of");
+	case REF_BRANCH:
+		break;
+	}
+	return visit_branch(w, r);
 }
 
-static int walk_refs(struct walk *w, const struct ref *refs, size_t n,
+static enum ref_class classify_ref(const struct sc_object *obj,
+				   const struct sc_arch *arch,
+				   const struct ref *r, struct sc_err *err,
+				   int *fail)
+{
+	const struct sc_section *sec = &obj->sections[r->section];
+	const uint8_t *bytes;
+	size_t size;
+
+	if (!sc_is_exec_section(sec))
+		return REF_DATA;
+	if (!strcmp(sec->name, ".altinstr_replacement"))
+		return REF_ALTINSTR;
+	if (!arch->branch_reloc(r->rel.type))
+		return REF_OTHER;
+	if (sc_section_bytes(obj, r->section, &bytes, &size, err)) {
+		*fail = 1;
+		return REF_OTHER;
+	}
+	return arch->looks_like_branch(bytes, size, r->rel.offset) ?
+	       REF_BRANCH : REF_OTHER;
+}
+
+/* Sorts the references into classes and asks for the boundaries of the
+ * ones that look like branches, all sweeps at once. */
+static int find_branches(struct walk *w, struct ref *refs, size_t n,
+			 struct sc_err *err)
+{
+	size_t i;
+	int fail = 0;
+
+	w->probes = calloc(n + 1, sizeof(*w->probes));
+	if (!w->probes)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < n && !fail; i++) {
+		refs[i].class = classify_ref(w->obj, w->res->arch, &refs[i],
+					     err, &fail);
+		if (refs[i].class != REF_BRANCH)
+			continue;
+		refs[i].probe = w->nprobes;
+		w->probes[w->nprobes++] = (struct sc_probe){
+			.section = refs[i].section,
+			.field = refs[i].rel.offset };
+	}
+	if (fail)
+		return -1;
+	return sc_find_boundaries(w->obj, w->syms, w->res->arch, w->probes,
+				  w->nprobes, w->opts->threads, err);
+}
+
+static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 		     struct sc_err *err)
 {
 	size_t i;
+	int ret = 0;
 
+	if (find_branches(w, refs, n, err))
+		return -1;
 	if (sc_decoder_open(&w->dec, w->res->arch->cs_arch,
 			    sc_arch_cs_mode(w->res->arch, &w->obj->ehdr),
 			    w->res->arch->gap_len, err))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (visit(w, &refs[i], err))
-			break;
+	for (i = 0; i < n && !ret; i++)
+		if (visit(w, &refs[i]))
+			ret = sc_errf(err, "out of memory");
 	sc_decoder_close(&w->dec);
-	return i < n ? -1 : 0;
+	return ret;
 }
 
 int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
@@ -378,6 +403,7 @@ int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
 	if (collect_refs(obj, &refs, &n, err))
 		return -1;
 	ret = walk_refs(&w, refs, n, err);
+	free(w.probes);
 	free(refs);
 	return ret;
 }

@@ -49,6 +49,7 @@ struct sc_result {
 
 struct sc_check_opts {
 	bool module;			/* force module mode */
+	int threads;			/* for instruction sweeps */
 	const struct sc_policy *policy;
 };
 

@@ -247,6 +247,8 @@ int cmd_check(int argc, char **argv)
 		return usage_error("%s", "no input file");
 	if (o.output && argc - optind > 1)
 		return usage_error("%s", "-o takes exactly one input file");
+	/* Parallel files, or parallel sweeps inside the only file. */
+	o.check.threads = argc - optind == 1 ? o.jobs : 1;
 	return sc_run_files(check_file, &o, argv + optind, argc - optind,
 			    o.jobs);
 }

@@ -321,9 +321,6 @@ static int finish(int fd, const char *tmp, const char *target,
 	if (fchmod(fd, mode & 07777) < 0)
 		return sc_errf(err, "cannot set the mode of %s: %s", tmp,
 			       strerror(errno));
-	if (fsync(fd) < 0)
-		return sc_errf(err, "cannot write %s: %s", tmp,
-			       strerror(errno));
 	if (rename(tmp, target) < 0)
 		return sc_errf(err, "cannot replace %s: %s", target,
 			       strerror(errno));

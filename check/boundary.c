@@ -1,0 +1,164 @@
+#include "boundary.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "../decode/decode.h"
+#include "sc_util.h"
+
+/* A run of probes that one sweep serves: same section, same start. */
+struct sweep {
+	const uint8_t *bytes;
+	size_t size;
+	uint64_t from;
+	size_t first, count;	/* probes[first .. first+count) */
+};
+
+struct plan {
+	const struct sc_arch *arch;
+	const GElf_Ehdr *ehdr;
+	struct sc_probe *probes;
+	struct sweep *sweeps;
+	size_t nsweeps, cap;
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+static void run_sweep(struct sc_decoder *dec, const struct sweep *s,
+		      struct sc_probe *probes)
+{
+	struct sc_cursor c;
+	size_t i;
+
+	sc_cursor_start(&c, s->bytes, s->size, s->from);
+	for (i = s->first; i < s->first + s->count; i++) {
+		struct sc_probe *p = &probes[i];
+
+		if (p->field < c.pos)	/* cannot happen: probes are sorted */
+			sc_cursor_start(&c, s->bytes, s->size, s->from);
+		p->found = sc_cursor_seek(dec, &c, p->field) == 0;
+		p->start = c.pos;
+		p->stuck = c.pos;
+		if (!p->found) {
+			/* A sweep that stopped answers no later probe. */
+			for (i++; i < s->first + s->count; i++)
+				probes[i] = (struct sc_probe){
+					probes[i].section, probes[i].field,
+					c.pos, c.pos, false };
+			return;
+		}
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct plan *p = arg;
+	struct sc_decoder dec;
+	struct sc_err err;
+	size_t i;
+
+	if (sc_decoder_open(&dec, p->arch->cs_arch,
+			    sc_arch_cs_mode(p->arch, p->ehdr),
+			    p->arch->gap_len, &err)) {
+		atomic_store(&p->failed, 1);
+		return NULL;
+	}
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->nsweeps)
+		run_sweep(&dec, &p->sweeps[i], p->probes);
+	sc_decoder_close(&dec);
+	return NULL;
+}
+
+static int add_sweep(struct plan *p, const struct sweep *s)
+{
+	if (sc_grow(&p->sweeps, &p->cap, p->nsweeps + 1, sizeof(*s)))
+		return -1;
+	p->sweeps[p->nsweeps++] = *s;
+	return 0;
+}
+
+/* Groups the probes into sweeps, one per (section, covering function). */
+static int plan_sweeps(const struct sc_object *obj,
+		       const struct sc_symbols *syms, struct plan *p,
+		       size_t n, struct sc_err *err)
+{
+	struct sweep cur = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct sc_probe *pr = &p->probes[i];
+		const struct sc_func *f =
+			sc_symbols_covering(syms, pr->section, pr->field);
+		uint64_t from = f ? f->start : 0;
+
+		if (cur.count && i > 0 &&
+		    p->probes[i - 1].section == pr->section && cur.from == from) {
+			cur.count++;
+			continue;
+		}
+		if (cur.count && add_sweep(p, &cur))
+			return sc_errf(err, "out of memory");
+		cur = (struct sweep){ .from = from, .first = i, .count = 1 };
+		if (sc_section_bytes(obj, pr->section, &cur.bytes, &cur.size,
+				     err))
+			return -1;
+	}
+	if (cur.count && add_sweep(p, &cur))
+		return sc_errf(err, "out of memory");
+	return 0;
+}
+
+static void run_threads(struct plan *p, int threads)
+{
+	pthread_t t[16];
+	int i, started = 0;
+
+	if (threads > 16)
+		threads = 16;
+	if ((size_t)threads > p->nsweeps)
+		threads = (int)p->nsweeps;
+	/* This thread works too: threads - 1 helpers. */
+	for (i = 1; i < threads; i++)
+		if (pthread_create(&t[started], NULL, worker, p) == 0)
+			started++;
+	worker(p);
+	for (i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+}
+
+static void fixed_width(const struct sc_arch *arch, struct sc_probe *probes,
+			size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		probes[i].start = probes[i].field -
+				  probes[i].field % arch->insn_width;
+		probes[i].found = true;
+	}
+}
+
+int sc_find_boundaries(const struct sc_object *obj,
+		       const struct sc_symbols *syms,
+		       const struct sc_arch *arch, struct sc_probe *probes,
+		       size_t n, int threads, struct sc_err *err)
+{
+	struct plan p = { .arch = arch, .ehdr = &obj->ehdr, .probes = probes };
+	int ret = 0;
+
+	if (arch->insn_width) {
+		fixed_width(arch, probes, n);
+		return 0;
+	}
+	atomic_init(&p.next, 0);
+	atomic_init(&p.failed, 0);
+	if (plan_sweeps(obj, syms, &p, n, err))
+		ret = -1;
+	else
+		run_threads(&p, threads < 1 ? 1 : threads);
+	if (!ret && atomic_load(&p.failed))
+		ret = sc_errf(err, "cannot open the disassembler");
+	free(p.sweeps);
+	return ret;
+}

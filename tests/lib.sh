@@ -1,0 +1,103 @@
+# Sourced by every tests/tNNNN-*.sh file.  Each test states one behaviour:
+#   expect 'what must hold' 'shell commands chained with &&'
+# A test passes when its commands exit 0.  Fixtures are built by the tests
+# in a fresh work folder under tests/out/.
+set -u
+
+TEST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCSTOOL=${SCSTOOL:-$TEST_ROOT/scstool}
+case $SCSTOOL in /*) ;; *) SCSTOOL=$TEST_ROOT/$SCSTOOL ;; esac
+# A sanitizer report must never look like one of scstool's exit codes.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99:print_stacktrace=1}
+FIXTURES=$TEST_ROOT/tests/fixtures
+TEST_NAME=$(basename "$0" .sh)
+WORK=$TEST_ROOT/tests/out/${TEST_VARIANT:-rel}/$TEST_NAME
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+tests_passed=0
+tests_failed=0
+
+# Runs scstool; a sanitizer finding (exit 99) is reported loudly.
+sc() {
+	"$SCSTOOL" "$@"
+	local s=$?
+	[ $s -eq 99 ] && echo "SANITIZER FAILURE: scstool $*" >&2
+	return $s
+}
+
+expect() {
+	local desc=$1 body=$2 out
+	if out=$(eval "$body" 2>&1); then
+		tests_passed=$((tests_passed + 1))
+		echo "ok - $TEST_NAME: $desc"
+	else
+		tests_failed=$((tests_failed + 1))
+		echo "not ok - $TEST_NAME: $desc"
+		printf '%s\n' "$out" | tail -25 | sed 's/^/#   /'
+	fi
+}
+
+# status N CMD...: CMD exits with status N.
+status() {
+	local want=$1 got
+	shift
+	"$@"
+	got=$?
+	[ "$got" -eq "$want" ] && return 0
+	echo "expected exit status $want, got $got: $*" >&2
+	return 1
+}
+
+# Compiles a fixture: cc_fixture COMPILER SRC OUT [FLAGS...]
+cc_fixture() {
+	local cc=$1 src=$2 out=$3
+	shift 3
+	"$cc" -O2 -ffunction-sections -fno-asynchronous-unwind-tables \
+		-c "$src" -o "$out" "$@"
+}
+
+# The table of FILE as sorted lines "SECTION+0xOFF KEY FLAGS", read with
+# readelf alone, so that it checks scstool's writer independently.
+table_set() {
+	local f=$1
+	{
+		readelf -SW "$f" | sed 's/\[ */[/' |
+			awk '$1 ~ /^\[[0-9]+\]$/ { i = substr($1, 2) + 0; print "S", i, $2 }'
+		readelf -sW "$f" |
+			awk '$1 ~ /^[0-9]+:$/ && NF >= 8 && $4 != "SECTION" { print "Y", $8, $2, $7 }'
+		readelf -rW "$f" |
+			awk '/^Relocation section/ { on = ($3 == "'"'"'.rela.static_call_sites'"'"'") ; next }
+			     on && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { a = $NF; s = $(NF-2); sign = $(NF-1); if (sign == "-") a = "-" a; print "R", $1, s, a, $4 }'
+	} | awk '
+		$1 == "S" { sec[$2] = $3; next }
+		$1 == "Y" { if (!($2 in yv)) { yv[$2] = $3; ys[$2] = $4 } next }
+		$1 == "R" {
+			off = strtonum("0x" $2); ent = int(off / 8)
+			add = ($4 ~ /^-/) ? -strtonum("0x" substr($4, 2)) : strtonum("0x" $4)
+			if (off % 8 == 0) {
+				if ($3 in yv) { v = strtonum("0x" yv[$3]) + add; s = sec[ys[$3]] }
+				else { v = add; s = $3 }
+				site[ent] = sprintf("%s+0x%x", s, v)
+			} else { key[ent] = $3; flags[ent] = add }
+			n = (ent + 1 > n) ? ent + 1 : n
+		}
+		END { for (i = 0; i < n; i++) print site[i], key[i], flags[i] }' | sort
+}
+
+# Names of REF's sections whose bytes differ in FILE (same index).
+changed_sections() {
+	local ref=$1 f=$2 n i
+	n=$(readelf -hW "$ref" | awk '/Number of section headers/ { print $NF }')
+	for ((i = 1; i < n; i++)); do
+		cmp -s <(readelf -x "$i" "$ref" 2>&1 | grep -v NOTE) \
+		       <(readelf -x "$i" "$f" 2>&1 | grep -v NOTE) ||
+			readelf -SW "$ref" | sed 's/\[ */[/' |
+				awk -v i="[$i]" '$1 == i { print $2 }'
+	done
+}
+
+done_testing() {
+	echo "# $TEST_NAME: $tests_passed passed, $tests_failed failed"
+	[ -n "${TEST_COUNTS:-}" ] && echo "$tests_passed $tests_failed" >>"$TEST_COUNTS"
+	[ "$tests_failed" -eq 0 ]
+}
