@@ -165,66 +165,69 @@ int sc_table_compare(const struct sc_object *obj, const struct sc_symbols *syms,
 	return 1;
 }
 
-/* The symbol the site field is relocated against: the section symbol, or
- * else a local and then a global (never weak: another definition could
- * replace it) symbol defined in that section. */
+/* The symbol the site field is relocated against, best first: the section
+ * symbol; a local symbol of that section; a global one that cannot be
+ * preempted (hidden or protected, not weak).  Each changes nothing else
+ * in the file.  0 when none exists and a section symbol must be added: a
+ * default-visibility global could be preempted in a shared object. */
 static size_t anchor(const struct sc_object *obj, size_t sec)
 {
-	size_t i, local = 0, global = 0;
+	size_t i, local = 0, pinned = 0;
 
 	for (i = 1; i < obj->nsymbols; i++) {
 		const struct sc_symbol *s = &obj->symbols[i];
+		int type = GELF_ST_TYPE(s->sym.st_info);
 		int bind = GELF_ST_BIND(s->sym.st_info);
+		int vis = GELF_ST_VISIBILITY(s->sym.st_other);
 
-		if (s->shndx != sec || s->sym.st_shndx == SHN_ABS)
+		if (s->shndx != sec || s->sym.st_shndx == SHN_ABS ||
+		    (type != STT_SECTION && type != STT_FUNC &&
+		     type != STT_NOTYPE && type != STT_OBJECT))
 			continue;
-		if (GELF_ST_TYPE(s->sym.st_info) == STT_SECTION)
+		if (type == STT_SECTION)
 			return i;
 		if (bind == STB_LOCAL && !local)
 			local = i;
-		if (bind == STB_GLOBAL && !global)
-			global = i;
+		if (bind == STB_GLOBAL && vis != STV_DEFAULT && !pinned)
+			pinned = i;
 	}
-	return local ? local : global;
+	return local ? local : pinned;
 }
 
-static int anchor_for(const struct sc_object *obj, size_t sec, size_t *cache,
-		      struct sc_err *err)
+/* Per section: 0 unknown, SIZE_MAX "add a section symbol", else a symbol. */
+static size_t anchor_for(const struct sc_object *obj, size_t sec, size_t *cache)
 {
-	if (!cache[sec])
+	if (!cache[sec]) {
 		cache[sec] = anchor(obj, sec);
-	if (!cache[sec])
-		return sc_errf(err, "section %s has no symbol to refer to its "
-			       "sites from the table", obj->sections[sec].name);
-	return 0;
+		if (!cache[sec])
+			cache[sec] = SIZE_MAX;
+	}
+	return cache[sec];
 }
 
-static int fill_image(const struct sc_object *obj, const struct sc_arch *arch,
+static void fill_image(const struct sc_object *obj, const struct sc_arch *arch,
 		      const struct sc_entry *e, size_t n,
-		      struct sc_out_reloc *rel, int32_t *words, size_t *cache,
-		      struct sc_err *err)
+		      struct sc_out_reloc *rel, int32_t *words, size_t *cache)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct sc_symbol *a;
-		int64_t site;
+		size_t a = anchor_for(obj, e[i].section, cache);
+		bool add = a == SIZE_MAX;
+		int64_t site = (int64_t)(e[i].offset -
+					 (add ? 0 : obj->symbols[a].sym.st_value));
 
-		if (anchor_for(obj, e[i].section, cache, err))
-			return -1;
-		a = &obj->symbols[cache[e[i].section]];
-		site = (int64_t)(e[i].offset - a->sym.st_value);
 		rel[2 * i] = (struct sc_out_reloc){
-			i * SC_TABLE_ENTSIZE, cache[e[i].section],
-			arch->table_reloc, site };
+			.offset = i * SC_TABLE_ENTSIZE,
+			.sym = add ? e[i].section : a, .section_sym = add,
+			.type = arch->table_reloc, .addend = site };
 		rel[2 * i + 1] = (struct sc_out_reloc){
-			i * SC_TABLE_ENTSIZE + 4, e[i].key, arch->table_reloc,
-			e[i].flags };
+			.offset = i * SC_TABLE_ENTSIZE + 4, .sym = e[i].key,
+			.type = arch->table_reloc, .addend = e[i].flags };
 		/* REL keeps addends in the section bytes. */
 		words[2 * i] = arch->rela ? 0 : (int32_t)site;
 		words[2 * i + 1] = arch->rela ? 0 : (int32_t)e[i].flags;
 	}
-	return 0;
 }
 
 int sc_table_image(const struct sc_object *obj, const struct sc_arch *arch,
@@ -234,13 +237,13 @@ int sc_table_image(const struct sc_object *obj, const struct sc_arch *arch,
 	struct sc_out_reloc *rel = calloc(2 * n + 1, sizeof(*rel));
 	int32_t *words = calloc(2 * n + 1, sizeof(*words));
 	size_t *cache = calloc(obj->nsections, sizeof(*cache));
-	int ret;
+	int ret = 0;
 
 	memset(img, 0, sizeof(*img));
 	if (!rel || !words || !cache)
 		ret = sc_errf(err, "out of memory");
 	else
-		ret = fill_image(obj, arch, e, n, rel, words, cache, err);
+		fill_image(obj, arch, e, n, rel, words, cache);
 	free(cache);
 	*img = (struct sc_table_image){
 		.name = SC_TABLE_SECTION, .entsize = SC_TABLE_ENTSIZE,

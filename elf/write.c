@@ -8,14 +8,28 @@
 #include <string.h>
 #include <unistd.h>
 
-/* What the output holds beyond the input's own sections. */
-struct plan {
-	size_t table, relsec;		/* section indices in the output */
-	size_t nsections;		/* in the output */
-	size_t table_name, rel_name;	/* offsets in the new .shstrtab */
-	char *shstrtab;
-	size_t shstrtab_size;
-	void *rel_buf;
+#include "symadd.h"
+
+/* One output section: its header, where its bytes come from, and whether
+ * it keeps its input offset or goes after the input's contents. */
+struct out_sec {
+	GElf_Shdr shdr;
+	void *buf;		/* raw input bytes, or memory form to convert */
+	size_t size;
+	Elf_Type type;
+	bool append;
+	bool own;		/* buf is ours to free */
+	Elf_Data *data;		/* the libelf descriptor, once created */
+};
+
+struct out {
+	const struct sc_object *in;
+	const struct sc_table_image *img;
+	Elf *elf;
+	struct out_sec *secs;	/* index 0 unused, as in ELF */
+	size_t n;
+	size_t table, relsec;
+	struct sc_symmap map;
 };
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -28,109 +42,228 @@ static int lib_failure(struct sc_err *err, const char *what)
 	return sc_errf(err, "%s: %s", what, elf_errmsg(-1));
 }
 
-/* The rel section's name holds the table's as a suffix: one string, two
- * names. */
-static int plan_names(const struct sc_object *in,
-		      const struct sc_table_image *img, struct plan *p,
-		      struct sc_err *err)
+static int copy_inputs(struct out *o, struct sc_err *err)
 {
-	const uint8_t *old;
-	size_t oldsize, prefix = img->rela ? 5 : 4;
-	char relname[96];
-
-	if (sc_section_bytes(in, in->shstrndx, &old, &oldsize, err))
-		return -1;
-	snprintf(relname, sizeof(relname), "%s%s", img->rela ? ".rela" : ".rel",
-		 img->name);
-	p->shstrtab_size = oldsize + strlen(relname) + 1;
-	p->shstrtab = malloc(p->shstrtab_size);
-	if (!p->shstrtab)
-		return sc_errf(err, "out of memory");
-	memcpy(p->shstrtab, old, oldsize);
-	memcpy(p->shstrtab + oldsize, relname, strlen(relname) + 1);
-	p->rel_name = oldsize;
-	p->table_name = oldsize + prefix;
-	return 0;
-}
-
-static int plan_sections(const struct sc_object *in,
-			 const struct sc_table_image *img, struct plan *p)
-{
-	size_t old_table = sc_find_section(in, img->name);
-	size_t old_rel = old_table ? sc_find_reloc_section(in, old_table) : 0;
-
-	/* A regenerated table takes the place of the old one, so that no
-	 * index that points at other sections moves. */
-	p->table = old_table ? old_table : in->nsections;
-	p->relsec = old_rel ? old_rel :
-		    in->nsections + (old_table ? 0 : 1);
-	p->nsections = in->nsections + !old_table + !old_rel;
-	return 0;
-}
-
-static uint64_t content_end(const struct sc_object *in, const struct plan *p)
-{
-	uint64_t end = in->ehdr.e_ehsize;
+	const struct sc_object *in = o->in;
 	size_t i;
 
-	if (in->ehdr.e_phnum)
-		end = in->ehdr.e_phoff + (uint64_t)in->ehdr.e_phnum *
-					 in->ehdr.e_phentsize;
 	for (i = 1; i < in->nsections; i++) {
-		const GElf_Shdr *sh = &in->sections[i].shdr;
+		struct out_sec *s = &o->secs[i];
+		const uint8_t *bytes;
 
-		if (sh->sh_type == SHT_NOBITS || i == in->shstrndx ||
-		    i == p->table || i == p->relsec)
-			continue;
-		if (sh->sh_offset + sh->sh_size > end)
-			end = sh->sh_offset + sh->sh_size;
+		s->shdr = in->sections[i].shdr;
+		s->type = ELF_T_BYTE;
+		if (sc_section_bytes(in, i, &bytes, &s->size, err))
+			return -1;
+		s->buf = (void *)bytes;
 	}
-	return end;
-}
-
-static int add_data(Elf_Scn *scn, void *buf, size_t size, Elf_Type type,
-		    size_t align, struct sc_err *err)
-{
-	Elf_Data *d = elf_newdata(scn);
-
-	if (!d)
-		return lib_failure(err, "cannot add section data");
-	d->d_buf = buf;
-	d->d_size = size;
-	d->d_type = type;
-	d->d_align = align;
-	d->d_off = 0;
-	d->d_version = EV_CURRENT;
 	return 0;
 }
 
-static int copy_section(const struct sc_object *in, Elf *out, size_t i,
-			struct sc_err *err)
+/* A regenerated table takes the place of the old one, so that no index
+ * that points at other sections moves. */
+static int place_table(struct out *o, struct sc_err *err)
 {
-	Elf_Scn *scn = elf_newscn(out);
-	const struct sc_section *s = &in->sections[i];
-	const uint8_t *bytes;
-	size_t size;
+	const struct sc_object *in = o->in;
+	size_t old_table = sc_find_section(in, o->img->name);
+	size_t old_rel = old_table ? sc_find_reloc_section(in, old_table) : 0;
 
-	if (!scn || !gelf_update_shdr(scn, (GElf_Shdr *)&s->shdr))
-		return lib_failure(err, "cannot add a section");
-	if (sc_section_bytes(in, i, &bytes, &size, err))
+	o->table = old_table ? old_table : in->nsections;
+	o->relsec = old_rel ? old_rel : in->nsections + !old_table;
+	o->n = in->nsections + !old_table + !old_rel;
+	o->secs = calloc(o->n, sizeof(*o->secs));
+	if (!o->secs)
+		return sc_errf(err, "out of memory");
+	return 0;
+}
+
+static void set_own(struct out_sec *s, void *buf, size_t size, Elf_Type type)
+{
+	if (s->own)
+		free(s->buf);
+	s->buf = buf;
+	s->size = size;
+	s->type = type;
+	s->own = true;
+}
+
+/* The rel section's name holds the table's as a suffix: one string, two
+ * names. */
+static int grow_shstrtab(struct out *o, struct sc_err *err)
+{
+	struct out_sec *s = &o->secs[o->in->shstrndx];
+	bool rela = o->img->rela;
+	char name[96];
+	size_t len, old = s->size;
+	char *buf;
+
+	snprintf(name, sizeof(name), "%s%s", rela ? ".rela" : ".rel",
+		 o->img->name);
+	len = strlen(name) + 1;
+	buf = malloc(old + len);
+	if (!buf)
+		return sc_errf(err, "out of memory");
+	memcpy(buf, s->buf, old);
+	memcpy(buf + old, name, len);
+	set_own(s, buf, old + len, ELF_T_BYTE);
+	s->shdr.sh_size = old + len;
+	s->append = true;
+	o->secs[o->relsec].shdr.sh_name = old;
+	o->secs[o->table].shdr.sh_name = old + (rela ? 5 : 4);
+	return 0;
+}
+
+static size_t fsize(const struct out *o, Elf_Type type, size_t n)
+{
+	return gelf_fsize(o->elf, type, n, EV_CURRENT);
+}
+
+static int alloc_buf(struct out_sec *s, size_t size, Elf_Type type,
+		     struct sc_err *err)
+{
+	void *buf = calloc(1, size ? size : 1);
+
+	if (!buf)
+		return sc_errf(err, "out of memory");
+	set_own(s, buf, size, type);
+	s->shdr.sh_size = size;
+	return 0;
+}
+
+static void plan_table(struct out *o)
+{
+	const struct sc_table_image *img = o->img;
+	bool wide = gelf_getclass(o->elf) == ELFCLASS64;
+	struct out_sec *t = &o->secs[o->table], *r = &o->secs[o->relsec];
+	Elf_Type rtype = img->rela ? ELF_T_RELA : ELF_T_REL;
+
+	t->shdr = (GElf_Shdr){ .sh_name = t->shdr.sh_name,
+		.sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_WRITE,
+		.sh_addralign = 8, .sh_entsize = img->entsize };
+	t->buf = (void *)img->words;
+	t->size = t->shdr.sh_size = img->nwords * 4;
+	t->type = ELF_T_WORD;
+	t->append = true;
+	r->shdr = (GElf_Shdr){ .sh_name = r->shdr.sh_name,
+		.sh_type = img->rela ? SHT_RELA : SHT_REL,
+		.sh_flags = SHF_INFO_LINK, .sh_addralign = wide ? 8 : 4,
+		.sh_entsize = fsize(o, rtype, 1), .sh_link = o->in->symtab,
+		.sh_info = o->table };
+	r->type = rtype;
+	r->append = true;
+}
+
+static int sections_wanting_symbols(const struct out *o, size_t **want,
+				    size_t *n, struct sc_err *err)
+{
+	size_t i;
+
+	*n = 0;
+	*want = calloc(o->img->nrelocs + 1, sizeof(**want));
+	if (!*want)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < o->img->nrelocs; i++)
+		if (o->img->relocs[i].section_sym)
+			(*want)[(*n)++] = o->img->relocs[i].sym;
+	return 0;
+}
+
+static int plan_relocs_renumbered(struct out *o, struct sc_err *err)
+{
+	size_t i;
+
+	for (i = 1; i < o->in->nsections; i++) {
+		struct out_sec *s = &o->secs[i];
+		bool touches;
+
+		if (s->shdr.sh_type == SHT_GROUP)
+			s->shdr.sh_info = sc_symmap_index(&o->map,
+							  s->shdr.sh_info);
+		if (!sc_is_reloc_section(&o->in->sections[i]) ||
+		    s->shdr.sh_link != o->in->symtab ||
+		    i == o->table || i == o->relsec)
+			continue;
+		if (sc_symmap_touches(&o->map, o->in, i, &touches, err))
+			return -1;
+		if (touches && alloc_buf(s, s->size, s->shdr.sh_type == SHT_RELA ?
+					 ELF_T_RELA : ELF_T_REL, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* New section symbols grow the symbol table (and its extended-index
+ * companion), which then goes after the input's contents. */
+static int plan_symbols(struct out *o, struct sc_err *err)
+{
+	const struct sc_object *in = o->in;
+	size_t *want, n, i, count;
+	struct out_sec *st = &o->secs[in->symtab];
+	int ret;
+
+	if (sections_wanting_symbols(o, &want, &n, err))
 		return -1;
-	if (size)
-		return add_data(scn, (void *)bytes, size, ELF_T_BYTE, 1, err);
+	ret = sc_symmap_plan(&o->map, in, want, n, err);
+	free(want);
+	if (ret || !o->map.nnew)
+		return ret;
+	count = sc_symmap_count(&o->map);
+	if (alloc_buf(st, fsize(o, ELF_T_SYM, count), ELF_T_SYM, err))
+		return -1;
+	st->append = true;
+	st->shdr.sh_info = o->map.first_global + o->map.nnew;
+	for (i = 1; i < in->nsections; i++)
+		if (in->sections[i].shdr.sh_type == SHT_SYMTAB_SHNDX &&
+		    in->sections[i].shdr.sh_link == in->symtab) {
+			if (alloc_buf(&o->secs[i], count * 4, ELF_T_WORD, err))
+				return -1;
+			o->secs[i].append = true;
+		}
+	return plan_relocs_renumbered(o, err);
+}
+
+static int fill_symbols(struct out *o, struct sc_err *err)
+{
+	const struct sc_object *in = o->in;
+	size_t i;
+
+	if (!o->map.nnew)
+		return 0;
+	if (sc_symmap_fill_symtab(&o->map, in, o->secs[in->symtab].data, err))
+		return -1;
+	for (i = 1; i < in->nsections; i++) {
+		const struct out_sec *s = &o->secs[i];
+
+		if (!s->own || i == in->symtab || i == in->shstrndx ||
+		    i == o->table || i == o->relsec)
+			continue;
+		if (s->type == ELF_T_WORD &&
+		    sc_symmap_fill_shndx(&o->map, in, i, s->data, err))
+			return -1;
+		if (s->type != ELF_T_WORD &&
+		    sc_symmap_fill_relocs(&o->map, in, i, s->data, err))
+			return -1;
+	}
 	return 0;
 }
 
-static int fill_relocs(Elf_Data *d, const struct sc_table_image *img,
-		       struct sc_err *err)
+static size_t table_symbol(const struct out *o, const struct sc_out_reloc *r)
 {
+	return r->section_sym ? sc_symmap_section_symbol(&o->map, r->sym)
+			      : sc_symmap_index(&o->map, r->sym);
+}
+
+static int fill_table_relocs(struct out *o, struct sc_err *err)
+{
+	const struct sc_table_image *img = o->img;
+	Elf_Data *d = o->secs[o->relsec].data;
 	size_t i;
 
 	for (i = 0; i < img->nrelocs; i++) {
 		const struct sc_out_reloc *r = &img->relocs[i];
-		GElf_Rela rela = { r->offset, GELF_R_INFO(r->sym, r->type),
-				   r->addend };
-		GElf_Rel rel = { r->offset, GELF_R_INFO(r->sym, r->type) };
+		GElf_Xword info = GELF_R_INFO(table_symbol(o, r), r->type);
+		GElf_Rela rela = { r->offset, info, r->addend };
+		GElf_Rel rel = { r->offset, info };
 		int ok = img->rela ? gelf_update_rela(d, (int)i, &rela)
 				   : gelf_update_rel(d, (int)i, &rel);
 
@@ -140,96 +273,60 @@ static int fill_relocs(Elf_Data *d, const struct sc_table_image *img,
 	return 0;
 }
 
-static size_t mem_size(Elf *out, Elf_Type type, size_t n)
+static uint64_t content_end(const struct out *o)
 {
-	/* gelf_fsize gives the file size; in memory libelf wants the native
-	 * structure, of the same size for these types. */
-	return gelf_fsize(out, type, n, EV_CURRENT);
-}
-
-static int emit_table(Elf *out, const struct sc_table_image *img,
-		      const struct plan *p,
-		      uint64_t *off, struct sc_err *err)
-{
-	Elf_Scn *scn = elf_getscn(out, p->table);
-	GElf_Shdr sh = {
-		.sh_name = p->table_name, .sh_type = SHT_PROGBITS,
-		.sh_flags = SHF_ALLOC | SHF_WRITE, .sh_addralign = 8,
-		.sh_entsize = img->entsize,
-		.sh_size = img->nwords * 4,
-	};
-
-	*off = align_up(*off, 8);
-	sh.sh_offset = *off;
-	*off += sh.sh_size;
-	if (!scn || !gelf_update_shdr(scn, &sh))
-		return lib_failure(err, "cannot add the table section");
-	return add_data(scn, (void *)img->words, sh.sh_size, ELF_T_WORD, 4,
-			err);
-}
-
-static int emit_relocs(const struct sc_object *in, Elf *out,
-		       const struct sc_table_image *img, struct plan *p,
-		       uint64_t *off, struct sc_err *err)
-{
-	Elf_Scn *scn = elf_getscn(out, p->relsec);
-	Elf_Type type = img->rela ? ELF_T_RELA : ELF_T_REL;
-	size_t ent = mem_size(out, type, 1);
-	GElf_Shdr sh = {
-		.sh_name = p->rel_name,
-		.sh_type = img->rela ? SHT_RELA : SHT_REL,
-		.sh_flags = SHF_INFO_LINK, .sh_addralign = 8,
-		.sh_entsize = ent, .sh_link = in->symtab, .sh_info = p->table,
-		.sh_size = ent * img->nrelocs,
-	};
-	Elf_Data *d;
-
-	if (gelf_getclass(out) == ELFCLASS32)
-		sh.sh_addralign = 4;
-	*off = align_up(*off, sh.sh_addralign);
-	sh.sh_offset = *off;
-	*off += sh.sh_size;
-	if (!scn || !gelf_update_shdr(scn, &sh))
-		return lib_failure(err, "cannot add the relocation section");
-	p->rel_buf = calloc(img->nrelocs + 1, ent);
-	if (!p->rel_buf)
-		return sc_errf(err, "out of memory");
-	if (add_data(scn, p->rel_buf, sh.sh_size, type, sh.sh_addralign, err))
-		return -1;
-	d = elf_getdata(scn, NULL);
-	return fill_relocs(d, img, err);
-}
-
-static int emit_shstrtab(const struct sc_object *in, Elf *out,
-			 struct plan *p, uint64_t *off, struct sc_err *err)
-{
-	Elf_Scn *scn = elf_getscn(out, in->shstrndx);
-	GElf_Shdr sh = in->sections[in->shstrndx].shdr;
-	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
-
-	sh.sh_offset = *off;
-	sh.sh_size = p->shstrtab_size;
-	*off += sh.sh_size;
-	if (!d || !gelf_update_shdr(scn, &sh))
-		return lib_failure(err, "cannot update .shstrtab");
-	d->d_buf = p->shstrtab;
-	d->d_size = p->shstrtab_size;
-	return 0;
-}
-
-static int build_sections(const struct sc_object *in, Elf *out,
-			  struct plan *p, struct sc_err *err)
-{
+	const GElf_Ehdr *eh = &o->in->ehdr;
+	uint64_t end = eh->e_ehsize;
 	size_t i;
 
-	for (i = 1; i < p->nsections; i++) {
-		if (i < in->nsections && i != p->table && i != p->relsec) {
-			if (copy_section(in, out, i, err))
-				return -1;
-		} else if (!elf_newscn(out)) {
-			return lib_failure(err, "cannot add a section");
-		}
+	if (eh->e_phnum)
+		end = eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
+	for (i = 1; i < o->n; i++) {
+		const GElf_Shdr *sh = &o->secs[i].shdr;
+
+		if (!o->secs[i].append && sh->sh_type != SHT_NOBITS &&
+		    sh->sh_offset + sh->sh_size > end)
+			end = sh->sh_offset + sh->sh_size;
 	}
+	return end;
+}
+
+/* Appended sections follow the input's contents, in index order. */
+static uint64_t lay_out(struct out *o)
+{
+	uint64_t off = content_end(o);
+	size_t i;
+
+	for (i = 1; i < o->n; i++) {
+		GElf_Shdr *sh = &o->secs[i].shdr;
+
+		if (!o->secs[i].append)
+			continue;
+		off = align_up(off, sh->sh_addralign);
+		sh->sh_offset = off;
+		off += sh->sh_size;
+	}
+	return align_up(off, gelf_getclass(o->elf) == ELFCLASS32 ? 4 : 8);
+}
+
+static int emit_section(struct out *o, size_t i, struct sc_err *err)
+{
+	struct out_sec *s = &o->secs[i];
+	Elf_Scn *scn = elf_newscn(o->elf);
+
+	if (!scn || !gelf_update_shdr(scn, &s->shdr))
+		return lib_failure(err, "cannot add a section");
+	if (s->shdr.sh_type == SHT_NOBITS || !s->size)
+		return 0;
+	s->data = elf_newdata(scn);
+	if (!s->data)
+		return lib_failure(err, "cannot add section data");
+	s->data->d_buf = s->buf;
+	s->data->d_size = s->size;
+	s->data->d_type = s->type;
+	s->data->d_align = 1;
+	s->data->d_off = 0;
+	s->data->d_version = EV_CURRENT;
 	return 0;
 }
 
@@ -255,46 +352,63 @@ static int start_header(const struct sc_object *in, Elf *out,
 }
 
 /* Large section counts live in section 0 (ELF's extended numbering). */
-static int finish_header(const struct sc_object *in, Elf *out,
-			 const struct plan *p, uint64_t shoff,
+static int finish_header(const struct out *o, uint64_t shoff,
 			 struct sc_err *err)
 {
-	GElf_Ehdr eh = in->ehdr;
-	Elf_Scn *zero = elf_getscn(out, 0);
-	GElf_Shdr sh0 = in->sections[0].shdr;
+	GElf_Ehdr eh = o->in->ehdr;
+	Elf_Scn *zero = elf_getscn(o->elf, 0);
+	GElf_Shdr sh0 = o->in->sections[0].shdr;
 
 	eh.e_shoff = shoff;
-	eh.e_shnum = p->nsections < SHN_LORESERVE ? p->nsections : 0;
-	sh0.sh_size = p->nsections < SHN_LORESERVE ? 0 : p->nsections;
+	eh.e_shnum = o->n < SHN_LORESERVE ? o->n : 0;
+	sh0.sh_size = o->n < SHN_LORESERVE ? 0 : o->n;
 	if (!zero || !gelf_update_shdr(zero, &sh0) ||
-	    !gelf_update_ehdr(out, &eh))
+	    !gelf_update_ehdr(o->elf, &eh))
 		return lib_failure(err, "cannot write the ELF header");
 	return 0;
 }
 
-static int build(const struct sc_object *in, Elf *out,
-		 const struct sc_table_image *img, struct plan *p,
-		 struct sc_err *err)
+static int plan(struct out *o, struct sc_err *err)
 {
-	uint64_t off;
+	if (place_table(o, err) || copy_inputs(o, err))
+		return -1;
+	plan_table(o);
+	if (grow_shstrtab(o, err) || plan_symbols(o, err))
+		return -1;
+	return alloc_buf(&o->secs[o->relsec],
+			 fsize(o, o->secs[o->relsec].type, o->img->nrelocs),
+			 o->secs[o->relsec].type, err);
+}
 
-	if (start_header(in, out, err))
+static int build(struct out *o, struct sc_err *err)
+{
+	uint64_t shoff;
+	size_t i;
+
+	if (start_header(o->in, o->elf, err) || plan(o, err))
 		return -1;
-	elf_flagelf(out, ELF_C_SET, ELF_F_LAYOUT);
-	if (plan_names(in, img, p, err) || plan_sections(in, img, p) ||
-	    build_sections(in, out, p, err))
+	elf_flagelf(o->elf, ELF_C_SET, ELF_F_LAYOUT);
+	shoff = lay_out(o);
+	for (i = 1; i < o->n; i++)
+		if (emit_section(o, i, err))
+			return -1;
+	if (fill_symbols(o, err) || fill_table_relocs(o, err) ||
+	    finish_header(o, shoff, err))
 		return -1;
-	off = content_end(in, p);
-	if (emit_shstrtab(in, out, p, &off, err) ||
-	    emit_table(out, img, p, &off, err) ||
-	    emit_relocs(in, out, img, p, &off, err))
-		return -1;
-	off = align_up(off, gelf_getclass(in->elf) == ELFCLASS32 ? 4 : 8);
-	if (finish_header(in, out, p, off, err))
-		return -1;
-	if (elf_update(out, ELF_C_WRITE) < 0)
+	if (elf_update(o->elf, ELF_C_WRITE) < 0)
 		return lib_failure(err, "cannot write the object");
 	return 0;
+}
+
+static void free_out(struct out *o)
+{
+	size_t i;
+
+	for (i = 0; o->secs && i < o->n; i++)
+		if (o->secs[i].own)
+			free(o->secs[i].buf);
+	free(o->secs);
+	sc_symmap_free(&o->map);
 }
 
 static int make_temp(const char *target, char *tmp, size_t len,
@@ -315,6 +429,9 @@ static int make_temp(const char *target, char *tmp, size_t len,
 	return fd;
 }
 
+/* No fsync: the rename already keeps the target whole on any failure of
+ * ours, which is the promise; crash safety is the file system's, as for
+ * compilers and linkers. */
 static int finish(int fd, const char *tmp, const char *target,
 		  mode_t mode, struct sc_err *err)
 {
@@ -369,26 +486,24 @@ int sc_write_table(const struct sc_object *in, const char *target,
 		   const struct sc_table_image *img, struct sc_err *err)
 {
 	char tmp[PATH_MAX + 32];
-	struct plan p = { 0 };
-	Elf *out = NULL;
+	struct out o = { .in = in, .img = img };
 	int fd, ret = -1;
 
 	fd = make_temp(target, tmp, sizeof(tmp), err);
 	if (fd < 0)
 		return -1;
-	out = elf_begin(fd, ELF_C_WRITE, NULL);
-	if (!out)
+	o.elf = elf_begin(fd, ELF_C_WRITE, NULL);
+	if (!o.elf)
 		lib_failure(err, "cannot start the output");
-	else if (!build(in, out, img, &p, err))
+	else if (!build(&o, err))
 		ret = 0;
-	if (out)
-		elf_end(out);
+	if (o.elf)
+		elf_end(o.elf);
 	if (!ret)
 		ret = finish(fd, tmp, target, in->st.st_mode, err);
 	close(fd);
 	if (ret)
 		unlink(tmp);
-	free(p.shstrtab);
-	free(p.rel_buf);
+	free_out(&o);
 	return ret;
 }

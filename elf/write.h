@@ -14,7 +14,10 @@
 
 struct sc_out_reloc {
 	uint64_t offset;
+	/* A symbol index of the input; or, with section_sym, a section whose
+	 * section symbol is meant, added to the symbol table if missing. */
 	size_t sym;
+	bool section_sym;
 	uint32_t type;
 	int64_t addend;
 };

@@ -17,6 +17,7 @@ binutils:cmd:objcopy
 xz-utils:cmd:xz
 clang:cmd:clang
 lld:cmd:ld.lld
+gawk:cmd:gawk
 "
 
 missing=""

@@ -57,7 +57,8 @@ cc_fixture() {
 }
 
 # The table of FILE as sorted lines "SECTION+0xOFF KEY FLAGS", read with
-# readelf alone, so that it checks scstool's writer independently.
+# readelf alone, so that it checks scstool's writer independently.  gawk,
+# not mawk: it needs strtonum.
 table_set() {
 	local f=$1
 	{
@@ -68,7 +69,7 @@ table_set() {
 		readelf -rW "$f" |
 			awk '/^Relocation section/ { on = ($3 == "'"'"'.rela.static_call_sites'"'"'") ; next }
 			     on && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { a = $NF; s = $(NF-2); sign = $(NF-1); if (sign == "-") a = "-" a; print "R", $1, s, a, $4 }'
-	} | awk '
+	} | gawk '
 		$1 == "S" { sec[$2] = $3; next }
 		$1 == "Y" { if (!($2 in yv)) { yv[$2] = $3; ys[$2] = $4 } next }
 		$1 == "R" {

@@ -1,0 +1,195 @@
+#include "symadd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int find_existing(struct sc_symmap *m, const struct sc_object *obj,
+			 struct sc_err *err)
+{
+	size_t i;
+
+	m->existing = calloc(obj->nsections, sizeof(*m->existing));
+	if (!m->existing)
+		return sc_errf(err, "out of memory");
+	for (i = 1; i < obj->nsymbols; i++) {
+		const struct sc_symbol *s = &obj->symbols[i];
+
+		if (GELF_ST_TYPE(s->sym.st_info) == STT_SECTION &&
+		    s->shndx > 0 && s->shndx < obj->nsections &&
+		    !m->existing[s->shndx])
+			m->existing[s->shndx] = i;
+	}
+	return 0;
+}
+
+int sc_symmap_plan(struct sc_symmap *m, const struct sc_object *obj,
+		   const size_t *want, size_t n, struct sc_err *err)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->nold = obj->nsymbols;
+	m->first_global = obj->sections[obj->symtab].shdr.sh_info;
+	if (m->first_global > m->nold)
+		return sc_errf(err, ".symtab: first global symbol %zu is past "
+			       "its %zu symbols", m->first_global, m->nold);
+	if (find_existing(m, obj, err))
+		return -1;
+	m->sections = calloc(n + 1, sizeof(*m->sections));
+	if (!m->sections)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < n; i++)
+		if (!m->existing[want[i]])
+			m->sections[m->nnew++] = want[i];
+	qsort(m->sections, m->nnew, sizeof(*m->sections), size_cmp);
+	for (i = 0, n = m->nnew, m->nnew = 0; i < n; i++)
+		if (!m->nnew || m->sections[m->nnew - 1] != m->sections[i])
+			m->sections[m->nnew++] = m->sections[i];
+	m->moved = m->nnew < m->nold - m->first_global ?
+		   m->nnew : m->nold - m->first_global;
+	return 0;
+}
+
+void sc_symmap_free(struct sc_symmap *m)
+{
+	free(m->sections);
+	free(m->existing);
+	memset(m, 0, sizeof(*m));
+}
+
+size_t sc_symmap_count(const struct sc_symmap *m)
+{
+	return m->nold + m->nnew;
+}
+
+/* Globals in [first_global, first_global + moved) go to the end; when
+ * there are fewer globals than new symbols, every global shifts up. */
+size_t sc_symmap_index(const struct sc_symmap *m, size_t old)
+{
+	size_t g = m->first_global;
+
+	if (old < g || old >= g + m->moved)
+		return old;
+	return m->nold + (old - g) + (m->nnew - m->moved);
+}
+
+size_t sc_symmap_section_symbol(const struct sc_symmap *m, size_t sec)
+{
+	size_t k;
+
+	if (m->existing[sec])
+		return sc_symmap_index(m, m->existing[sec]);
+	for (k = 0; k < m->nnew; k++)
+		if (m->sections[k] == sec)
+			return m->first_global + k;
+	return 0;
+}
+
+static GElf_Sym section_symbol(size_t sec)
+{
+	GElf_Sym s = { 0 };
+
+	s.st_info = GELF_ST_INFO(STB_LOCAL, STT_SECTION);
+	s.st_shndx = sec < SHN_LORESERVE ? sec : SHN_XINDEX;
+	return s;
+}
+
+int sc_symmap_fill_symtab(const struct sc_symmap *m,
+			  const struct sc_object *obj, Elf_Data *d,
+			  struct sc_err *err)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->nold; i++)
+		if (!gelf_update_sym(d, (int)sc_symmap_index(m, i),
+				     (GElf_Sym *)&obj->symbols[i].sym))
+			return sc_errf(err, "cannot store symbol %zu: %s", i,
+				       elf_errmsg(-1));
+	for (k = 0; k < m->nnew; k++) {
+		GElf_Sym s = section_symbol(m->sections[k]);
+
+		if (!gelf_update_sym(d, (int)(m->first_global + k), &s))
+			return sc_errf(err, "cannot add a section symbol: %s",
+				       elf_errmsg(-1));
+	}
+	return 0;
+}
+
+int sc_symmap_fill_shndx(const struct sc_symmap *m,
+			 const struct sc_object *obj, size_t shndx_sec,
+			 Elf_Data *d, struct sc_err *err)
+{
+	Elf_Data *in = elf_getdata(obj->sections[shndx_sec].scn, NULL);
+	const Elf32_Word *old = in ? in->d_buf : NULL;
+	Elf32_Word *out = d->d_buf;
+	size_t i, k, nin = in ? in->d_size / sizeof(*old) : 0;
+
+	if (!in)
+		return sc_errf(err, "cannot read %s: %s",
+			       obj->sections[shndx_sec].name, elf_errmsg(-1));
+	for (i = 0; i < m->nold && i < nin; i++)
+		out[sc_symmap_index(m, i)] = old[i];
+	for (k = 0; k < m->nnew; k++)
+		out[m->first_global + k] = m->sections[k] < SHN_LORESERVE ?
+					   0 : (Elf32_Word)m->sections[k];
+	return 0;
+}
+
+int sc_symmap_touches(const struct sc_symmap *m, const struct sc_object *obj,
+		      size_t relsec, bool *touches, struct sc_err *err)
+{
+	struct sc_reloc_iter it;
+	struct sc_reloc r;
+	int ret;
+
+	*touches = false;
+	if (!m->nnew || sc_reloc_iter_init(&it, obj, relsec, err))
+		return m->nnew ? -1 : 0;
+	while ((ret = sc_reloc_iter_next(&it, &r, err)) > 0)
+		if (sc_symmap_index(m, r.sym) != r.sym) {
+			*touches = true;
+			return 0;
+		}
+	return ret;
+}
+
+int sc_symmap_fill_relocs(const struct sc_symmap *m,
+			  const struct sc_object *obj, size_t relsec,
+			  Elf_Data *d, struct sc_err *err)
+{
+	const struct sc_section *s = &obj->sections[relsec];
+	Elf_Data *in = elf_getdata(s->scn, NULL);
+	size_t i, n = s->shdr.sh_size / s->shdr.sh_entsize;
+
+	if (!in)
+		return sc_errf(err, "cannot read %s: %s", s->name,
+			       elf_errmsg(-1));
+	for (i = 0; i < n; i++) {
+		GElf_Rela a;
+		GElf_Rel r;
+		int ok;
+
+		if (s->shdr.sh_type == SHT_RELA) {
+			ok = gelf_getrela(in, (int)i, &a) != NULL;
+			a.r_info = GELF_R_INFO(sc_symmap_index(
+				m, GELF_R_SYM(a.r_info)), GELF_R_TYPE(a.r_info));
+			ok = ok && gelf_update_rela(d, (int)i, &a);
+		} else {
+			ok = gelf_getrel(in, (int)i, &r) != NULL;
+			r.r_info = GELF_R_INFO(sc_symmap_index(
+				m, GELF_R_SYM(r.r_info)), GELF_R_TYPE(r.r_info));
+			ok = ok && gelf_update_rel(d, (int)i, &r);
+		}
+		if (!ok)
+			return sc_errf(err, "cannot renumber %s: %s", s->name,
+				       elf_errmsg(-1));
+	}
+	return 0;
+}

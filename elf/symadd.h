@@ -1,0 +1,58 @@
+/* Adding section symbols to a relocatable object's symbol table.  Local
+ * symbols must come before global ones, so each new local takes the slot
+ * of a global that moves to the end of the table; the few relocations that
+ * name a moved global are renumbered, and every other index stays. */
+#ifndef SC_ELF_SYMADD_H
+#define SC_ELF_SYMADD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "object.h"
+
+struct sc_symmap {
+	size_t nold;		/* symbols in the input */
+	size_t first_global;	/* the input's sh_info */
+	size_t nnew;		/* section symbols added */
+	size_t moved;		/* globals moved to the end */
+	size_t *sections;	/* the section of each added symbol */
+	size_t *existing;	/* per section: its STT_SECTION symbol or 0 */
+};
+
+/* Plans a section symbol for each section in want[0..n) that lacks one. */
+int sc_symmap_plan(struct sc_symmap *m, const struct sc_object *obj,
+		   const size_t *want, size_t n, struct sc_err *err);
+void sc_symmap_free(struct sc_symmap *m);
+
+/* The output index of input symbol old. */
+size_t sc_symmap_index(const struct sc_symmap *m, size_t old);
+
+/* The output index of section sec's section symbol (planned or found). */
+size_t sc_symmap_section_symbol(const struct sc_symmap *m, size_t sec);
+
+/* Symbols in the output's symbol table. */
+size_t sc_symmap_count(const struct sc_symmap *m);
+
+/* Fills d (created by the caller with elf_newdata, of type ELF_T_SYM and
+ * sc_symmap_count() entries) with the new symbol table. */
+int sc_symmap_fill_symtab(const struct sc_symmap *m,
+			  const struct sc_object *obj, Elf_Data *d,
+			  struct sc_err *err);
+
+/* Fills d (ELF_T_WORD, one word per output symbol) with the extended
+ * section indices of the input's SHT_SYMTAB_SHNDX section shndx_sec. */
+int sc_symmap_fill_shndx(const struct sc_symmap *m,
+			 const struct sc_object *obj, size_t shndx_sec,
+			 Elf_Data *d, struct sc_err *err);
+
+/* Does relocation section relsec name a symbol that moves? */
+int sc_symmap_touches(const struct sc_symmap *m, const struct sc_object *obj,
+		      size_t relsec, bool *touches, struct sc_err *err);
+
+/* Fills d (ELF_T_RELA or ELF_T_REL, as many entries as relsec) with
+ * relsec's relocations, renumbered. */
+int sc_symmap_fill_relocs(const struct sc_symmap *m,
+			  const struct sc_object *obj, size_t relsec,
+			  Elf_Data *d, struct sc_err *err);
+
+#endif
