@@ -1,4 +1,5 @@
 /* scstool check: find, classify and record every static-call site. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -124,17 +125,35 @@ static bool table_needs_write(struct job *j)
 	return false;
 }
 
+/* In place, a symbolic link's target is what gets rewritten, not the
+ * link itself. */
+static char *write_target(struct job *j, struct sc_err *e)
+{
+	char *target = j->opts->output ? strdup(j->opts->output)
+				       : realpath(j->path, NULL);
+
+	if (!target)
+		sc_errf(e, "cannot resolve %s: %s", j->opts->output ?
+			j->opts->output : j->path, strerror(errno));
+	return target;
+}
+
 static int write_table(struct job *j)
 {
 	struct sc_table_image img;
 	struct sc_err e;
-	const char *target = j->opts->output ? j->opts->output : j->path;
+	char *target = write_target(j, &e);
 	int ret;
 
-	if (sc_table_image(&j->obj, j->arch, j->found, j->nfound, &img, &e))
+	if (!target)
 		return fail(j, &e);
+	if (sc_table_image(&j->obj, j->arch, j->found, j->nfound, &img, &e)) {
+		free(target);
+		return fail(j, &e);
+	}
 	ret = sc_write_table(&j->obj, target, &img, &e);
 	sc_table_image_free(&img);
+	free(target);
 	return ret ? fail(j, &e) : SC_EXIT_OK;
 }
 

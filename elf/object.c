@@ -226,6 +226,10 @@ static int load_symbols(struct sc_object *obj, struct sc_err *err)
 		return elf_failure(err, "cannot read the symbol table");
 	xdata = find_xindex_data(obj);
 	obj->nsymbols = st->shdr.sh_size / st->shdr.sh_entsize;
+	if (st->shdr.sh_info > obj->nsymbols)
+		return sc_errf(err, "symbol table: first global symbol %u is "
+			       "past its %zu symbols", st->shdr.sh_info,
+			       obj->nsymbols);
 	obj->symbols = calloc(obj->nsymbols ? obj->nsymbols : 1,
 			      sizeof(*obj->symbols));
 	if (!obj->symbols)

@@ -433,9 +433,14 @@ static int make_temp(const char *target, char *tmp, size_t len,
  * ours, which is the promise; crash safety is the file system's, as for
  * compilers and linkers. */
 static int finish(int fd, const char *tmp, const char *target,
-		  mode_t mode, struct sc_err *err)
+		  const struct stat *st, struct sc_err *err)
 {
-	if (fchmod(fd, mode & 07777) < 0)
+	/* Keep the owner where we may (as root); otherwise the file simply
+	 * becomes the caller's, as with any editor. */
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 && errno != EPERM)
+		return sc_errf(err, "cannot set the owner of %s: %s", tmp,
+			       strerror(errno));
+	if (fchmod(fd, st->st_mode & 07777) < 0)
 		return sc_errf(err, "cannot set the mode of %s: %s", tmp,
 			       strerror(errno));
 	if (rename(tmp, target) < 0)
@@ -475,7 +480,7 @@ int sc_write_copy(const struct sc_object *in, const char *target,
 		return -1;
 	ret = write_all(fd, raw, size, err);
 	if (!ret)
-		ret = finish(fd, tmp, target, in->st.st_mode, err);
+		ret = finish(fd, tmp, target, &in->st, err);
 	close(fd);
 	if (ret)
 		unlink(tmp);
@@ -500,7 +505,7 @@ int sc_write_table(const struct sc_object *in, const char *target,
 	if (o.elf)
 		elf_end(o.elf);
 	if (!ret)
-		ret = finish(fd, tmp, target, in->st.st_mode, err);
+		ret = finish(fd, tmp, target, &in->st, err);
 	close(fd);
 	if (ret)
 		unlink(tmp);
