@@ -146,7 +146,8 @@ static int collect_refs(const struct sc_object *obj, struct ref **refs,
 	for (i = 1; i < obj->nsections && !ret; i++) {
 		const struct sc_section *s = &obj->sections[i];
 
-		if (sc_is_reloc_section(s) && s->shdr.sh_info != table)
+		if (sc_is_reloc_section(s) && s->shdr.sh_link == obj->symtab &&
+		    s->shdr.sh_info != table)
 			ret = collect_from(obj, i, mark, refs, n, &cap, err);
 	}
 	free(mark);
@@ -268,6 +269,28 @@ static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
 	return check_site(w, site, b);
 }
 
+/* A sweep that stops on bytes Capstone cannot decode proves nothing
+ * about what follows: the site is unproven, not misplaced. */
+static int undecodable(struct walk *w, const struct ref *r,
+		       const uint8_t *bytes, size_t size, uint64_t stuck)
+{
+	const char *tramp = w->obj->symbols[r->rel.sym].name;
+	char where[160], at[160], hex[16] = "";
+	size_t i;
+
+	for (i = 0; i < 4 && stuck + i < size; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%s%02x",
+			 i ? " " : "", bytes[stuck + i]);
+	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
+			 sizeof(where));
+	sc_symbols_where(w->syms, r->section, stuck, at, sizeof(at));
+	return sc_result_add(w->res, w->opts->policy, SC_RULE_UNDECODABLE,
+			     r->section, r->rel.offset, where,
+			     "branch to %s kept out of the table: Capstone "
+			     "cannot decode the instruction at %s (%s...), "
+			     "so its boundary is unproven", tramp, at, hex);
+}
+
 static int visit_branch(struct walk *w, const struct ref *r)
 {
 	const struct sc_arch *arch = w->res->arch;
@@ -279,14 +302,10 @@ static int visit_branch(struct walk *w, const struct ref *r)
 	struct sc_err err;
 	char what[160], text[64];
 
-	if (!p->found) {
-		snprintf(what, sizeof(what), "the bytes at %s+0x%llx do not "
-			 "decode", w->obj->sections[r->section].name,
-			 (unsigned long long)p->stuck);
-		return not_on_boundary(w, r, what);
-	}
 	if (sc_section_bytes(w->obj, r->section, &bytes, &size, &err))
 		return -1;
+	if (!p->found)
+		return undecodable(w, r, bytes, size, p->stuck);
 	insn = sc_decode_detail(&w->dec, bytes, size, p->start);
 	if (insn && arch->classify(insn, p->start, r->rel.offset, &b))
 		return add_site(w, r, insn, p->start, &b);

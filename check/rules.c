@@ -14,6 +14,10 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"not-on-boundary", SC_SEV_ERROR, true,
 		"the bytes look like a branch but are not an instruction when "
 		"decoded from the function's start" },
+	[SC_RULE_UNDECODABLE] = {
+		"undecodable", SC_SEV_WARNING, true,
+		"an instruction before the site cannot be decoded, so the "
+		"site's boundary is unproven; kept out" },
 	[SC_RULE_MISSING_KEY] = {
 		"missing-key", SC_SEV_ERROR, true,
 		"no __SCK__ key symbol for the trampoline (outside module "

@@ -138,7 +138,7 @@ static void describe(const struct sc_object *obj, const struct sc_symbols *syms,
 
 int sc_table_compare(const struct sc_object *obj, const struct sc_symbols *syms,
 		     struct sc_entry *a, size_t na, struct sc_entry *b,
-		     size_t nb, char *diff, size_t len)
+		     size_t nb, char *diff, size_t len, size_t *at)
 {
 	char da[256], db[256];
 	size_t i;
@@ -150,6 +150,7 @@ int sc_table_compare(const struct sc_object *obj, const struct sc_symbols *syms,
 		    !strcmp(obj->symbols[a[i].key].name,
 			    obj->symbols[b[i].key].name))
 			continue;
+		*at = i;
 		describe(obj, syms, &a[i], da, sizeof(da));
 		describe(obj, syms, &b[i], db, sizeof(db));
 		snprintf(diff, len, "entry %zu: the table has %s, the sites "
@@ -158,6 +159,7 @@ int sc_table_compare(const struct sc_object *obj, const struct sc_symbols *syms,
 	}
 	if (na == nb)
 		return 0;
+	*at = i;
 	describe(obj, syms, na > nb ? &a[i] : &b[i], da, sizeof(da));
 	snprintf(diff, len, "the table has %zu entries, the sites give %zu; "
 		 "first %s: %s", na, nb, na > nb ? "extra entry" :

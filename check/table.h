@@ -29,10 +29,11 @@ int sc_table_read(const struct sc_object *obj, const struct sc_arch *arch,
 		  struct sc_entry **out, size_t *n, struct sc_err *err);
 
 /* 0 when a and b hold the same entries in any order; else 1, with the
- * first difference described in diff. */
+ * first difference described in diff and its entry index (in sorted
+ * order) in *at. */
 int sc_table_compare(const struct sc_object *obj, const struct sc_symbols *syms,
 		     struct sc_entry *a, size_t na, struct sc_entry *b,
-		     size_t nb, char *diff, size_t len);
+		     size_t nb, char *diff, size_t len, size_t *at);
 
 /* The table section and relocations for entries.  Frees with
  * sc_table_image_free. */

@@ -90,11 +90,6 @@ static int analyse(struct job *j)
 {
 	struct sc_err e;
 
-	if (j->obj.ehdr.e_type != ET_REL) {
-		sc_errf(&e, "not a relocatable object (ELF type %u): check "
-			"works on .o and .ko files", j->obj.ehdr.e_type);
-		return fail(j, &e);
-	}
 	if (sc_symbols_build(&j->syms, &j->obj, &e) ||
 	    sc_check_object(&j->obj, &j->syms, &j->opts->check, &j->res, &e) ||
 	    sc_table_from_sites(&j->res, &j->found, &j->nfound, &e))
@@ -110,17 +105,20 @@ static int analyse(struct job *j)
  * finding.  Returns true when the table must be (re)written. */
 static bool table_needs_write(struct job *j)
 {
-	char diff[640];
+	char diff[640], where[64];
+	size_t at = 0;
 
 	if (!j->has_table)
 		return j->nfound > 0;
 	if (j->opts->force)
 		return true;
 	if (!sc_table_compare(&j->obj, &j->syms, j->existing, j->nexisting,
-			      j->found, j->nfound, diff, sizeof(diff)))
+			      j->found, j->nfound, diff, sizeof(diff), &at))
 		return false;
+	snprintf(where, sizeof(where), SC_TABLE_SECTION "+0x%zx",
+		 at * SC_TABLE_ENTSIZE);
 	if (sc_result_add(&j->res, &j->opts->policy, SC_RULE_STALE_TABLE,
-			  0, 0, SC_TABLE_SECTION, "%s", diff))
+			  0, at * SC_TABLE_ENTSIZE, where, "%s", diff))
 		fprintf(j->err, "%s: error: out of memory\n", j->path);
 	return false;
 }
@@ -193,7 +191,7 @@ static int check_file(const void *ctx, const char *path, FILE *out, FILE *err)
 	int status;
 
 	(void)out;
-	if (sc_cmd_open(path, &j.obj, &j.arch, err))
+	if (sc_cmd_open(path, true, &j.obj, &j.arch, err))
 		return SC_EXIT_USAGE;
 	status = process(&j);
 	free(j.found);

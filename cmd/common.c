@@ -19,12 +19,12 @@ static const char *machine_hint(const GElf_Ehdr *eh)
 	return "";
 }
 
-int sc_cmd_open(const char *path, struct sc_object *obj,
+int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
 		const struct sc_arch **arch, FILE *err)
 {
 	struct sc_err e;
 
-	if (sc_object_open(obj, path, &e)) {
+	if (sc_object_open(obj, path, need_rel, &e)) {
 		fprintf(err, "%s: error: %s\n", path, e.msg);
 		sc_object_close(obj);
 		return -1;

@@ -3,6 +3,7 @@
 #ifndef SC_CMD_COMMON_H
 #define SC_CMD_COMMON_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "../arch/arch.h"
@@ -10,7 +11,7 @@
 
 /* Opens path and finds its backend.  Prints "path: error: ..." to err and
  * returns -1 on failure (the object is then closed). */
-int sc_cmd_open(const char *path, struct sc_object *obj,
+int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
 		const struct sc_arch **arch, FILE *err);
 
 #endif

@@ -118,7 +118,7 @@ static int dump_file(const void *ctx, const char *path, FILE *out, FILE *err)
 	int status;
 
 	(void)ctx;
-	if (sc_cmd_open(path, &obj, &arch, err))
+	if (sc_cmd_open(path, false, &obj, &arch, err))
 		return SC_EXIT_USAGE;
 	status = dump_object(path, &obj, arch, out, err);
 	sc_object_close(&obj);

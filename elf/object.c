@@ -250,6 +250,9 @@ static int check_reloc_sections(const struct sc_object *obj,
 
 		if (!sc_is_reloc_section(s))
 			continue;
+		/* Dynamic relocations of a linked file are not ours. */
+		if (obj->sections[s->shdr.sh_link].shdr.sh_type == SHT_DYNSYM)
+			continue;
 		if (check_table_shape(obj, i, s->shdr.sh_type == SHT_RELA ?
 				      ELF_T_RELA : ELF_T_REL, err))
 			return -1;
@@ -265,7 +268,21 @@ static int check_reloc_sections(const struct sc_object *obj,
 	return 0;
 }
 
-int sc_object_open(struct sc_object *obj, const char *path,
+static int check_type(const struct sc_object *obj, bool need_rel,
+		      struct sc_err *err)
+{
+	static const char *const names[] = { "NONE", "REL", "EXEC", "DYN",
+					      "CORE" };
+	unsigned type = obj->ehdr.e_type;
+
+	if (!need_rel || type == ET_REL)
+		return 0;
+	return sc_errf(err, "not a relocatable object (ELF type %s): check "
+		       "works on .o and .ko files", type < 5 ? names[type] :
+		       "unknown");
+}
+
+int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
 		   struct sc_err *err)
 {
 	memset(obj, 0, sizeof(*obj));
@@ -277,7 +294,7 @@ int sc_object_open(struct sc_object *obj, const char *path,
 	if (!obj->elf)
 		return elf_failure(err, "cannot read ELF");
 	if (check_ident(obj, err) || check_header_sizes(obj, err) ||
-	    load_sections(obj, err) || load_symbols(obj, err) ||
+	    check_type(obj, need_rel, err) || load_sections(obj, err) || load_symbols(obj, err) ||
 	    check_reloc_sections(obj, err))
 		return -1;
 	return 0;
@@ -330,6 +347,7 @@ size_t sc_find_reloc_section(const struct sc_object *obj, size_t sec)
 
 	for (i = 1; i < obj->nsections; i++)
 		if (sc_is_reloc_section(&obj->sections[i]) &&
+		    obj->sections[i].shdr.sh_link == obj->symtab &&
 		    obj->sections[i].shdr.sh_info == sec)
 			return i;
 	return 0;
