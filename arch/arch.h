@@ -48,14 +48,18 @@ struct sc_arch {
 	 * branch from an ordinary reference. */
 	bool (*looks_like_branch)(const uint8_t *bytes, size_t size,
 				  uint64_t field);
-	/* Classifies insn (decoded with detail at start) when field is its
-	 * branch displacement; false when it is not a direct branch. */
+	/* Classifies insn (decoded at start) when field is its branch
+	 * displacement; false when it is not a direct branch. */
 	bool (*classify)(const cs_insn *insn, uint64_t start, uint64_t field,
 			 struct sc_branch *out);
 	/* Length of an instruction that Capstone 4 cannot decode but whose
 	 * length the ISA fixes, so that a sweep can step over it; 0 when
 	 * the bytes are not such a known gap.  May be NULL. */
 	size_t (*gap_len)(const uint8_t *code, size_t size);
+	/* The true length of insn (decoded by h from code) when Capstone 4
+	 * is known to get it wrong, else 0.  May be NULL. */
+	size_t (*fix_len)(csh h, const cs_insn *insn, const uint8_t *code,
+			  size_t size);
 	/* The kind of the instruction found at a table entry's site. */
 	enum sc_kind (*kind_at)(const cs_insn *insn);
 };

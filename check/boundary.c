@@ -60,7 +60,7 @@ static void *worker(void *arg)
 
 	if (sc_decoder_open(&dec, p->arch->cs_arch,
 			    sc_arch_cs_mode(p->arch, p->ehdr),
-			    p->arch->gap_len, &err)) {
+			    p->arch->gap_len, p->arch->fix_len, &err)) {
 		atomic_store(&p->failed, 1);
 		return NULL;
 	}

@@ -151,21 +151,34 @@ static int collect_refs(const struct sc_object *obj, struct ref **refs,
 			ret = collect_from(obj, i, mark, refs, n, &cap, err);
 	}
 	free(mark);
-	if (!ret)
+	if (ret) {
+		free(*refs);
+		*refs = NULL;
+		*n = 0;
+		return ret;
+	}
+	if (*n)
 		qsort(*refs, *n, sizeof(**refs), ref_cmp);
-	return ret;
+	return 0;
+}
+
+/* A finding about a reference, located at off (the relocation, or the
+ * instruction that holds it when that is known). */
+static int note_at(struct walk *w, const struct ref *r, uint64_t off,
+		   enum sc_rule rule, const char *why)
+{
+	const char *tramp = w->obj->symbols[r->rel.sym].name;
+	char where[160];
+
+	sc_symbols_where(w->syms, r->section, off, where, sizeof(where));
+	return sc_result_add(w->res, w->opts->policy, rule, r->section, off,
+			     where, "%s %s", why, tramp);
 }
 
 static int note_ref(struct walk *w, const struct ref *r, enum sc_rule rule,
 		    const char *why)
 {
-	const char *tramp = w->obj->symbols[r->rel.sym].name;
-	char where[160];
-
-	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
-			 sizeof(where));
-	return sc_result_add(w->res, w->opts->policy, rule, r->section,
-			     r->rel.offset, where, "%s %s", why, tramp);
+	return note_at(w, r, r->rel.offset, rule, why);
 }
 
 static int not_on_boundary(struct walk *w, const struct ref *r,
@@ -231,9 +244,8 @@ static int check_site(struct walk *w, struct sc_site *site,
 		return -1;
 	if (site->addend != b->addend &&
 	    flag(w, site, SC_RULE_BAD_ADDEND,
-		 "%s to %s%+lld does not target the trampoline's start "
+		 "%s to %s does not target the trampoline's start "
 		 "(addend %lld, expected %lld)", kind, tramp,
-		 (long long)(site->addend - b->addend),
 		 (long long)site->addend, (long long)b->addend))
 		return -1;
 	return check_key(w, site);
@@ -253,7 +265,7 @@ static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
 			 "site (objtool ignores it too):", sc_kind_name(b->kind),
 			 GELF_ST_BIND(tramp->sym.st_info) == STB_WEAK ?
 			 "weak" : "local");
-		return note_ref(w, r, SC_RULE_NONGLOBAL_TRAMPOLINE, why);
+		return note_at(w, r, start, SC_RULE_NONGLOBAL_TRAMPOLINE, why);
 	}
 	if (sc_grow(&res->sites, &res->sites_cap, res->nsites + 1,
 		    sizeof(*res->sites)))
@@ -276,11 +288,11 @@ static int undecodable(struct walk *w, const struct ref *r,
 {
 	const char *tramp = w->obj->symbols[r->rel.sym].name;
 	char where[160], at[160], hex[16] = "";
-	size_t i;
+	size_t i, len = 0;
 
 	for (i = 0; i < 4 && stuck + i < size; i++)
-		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%s%02x",
-			 i ? " " : "", bytes[stuck + i]);
+		len += snprintf(hex + len, sizeof(hex) - len, "%s%02x",
+				i ? " " : "", bytes[stuck + i]);
 	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
 			 sizeof(where));
 	sc_symbols_where(w->syms, r->section, stuck, at, sizeof(at));
@@ -396,7 +408,8 @@ static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 		return -1;
 	if (sc_decoder_open(&w->dec, w->res->arch->cs_arch,
 			    sc_arch_cs_mode(w->res->arch, &w->obj->ehdr),
-			    w->res->arch->gap_len, err))
+			    w->res->arch->gap_len,
+			    w->res->arch->fix_len, err))
 		return -1;
 	for (i = 0; i < n && !ret; i++)
 		if (visit(w, &refs[i]))

@@ -37,10 +37,11 @@ static int enable_gaps(struct sc_decoder *d, struct sc_err *err)
 }
 
 int sc_decoder_open(struct sc_decoder *d, cs_arch arch, cs_mode mode,
-		    sc_gap_fn gap, struct sc_err *err)
+		    sc_gap_fn gap, sc_fix_fn fix, struct sc_err *err)
 {
 	memset(d, 0, sizeof(*d));
 	d->gap = gap;
+	d->fix = fix;
 	if (open_handle(&d->fast, &d->fast_insn, arch, mode, false, err) ||
 	    open_handle(&d->detail, &d->detail_insn, arch, mode, true, err) ||
 	    (gap && enable_gaps(d, err))) {
@@ -88,6 +89,13 @@ int sc_cursor_seek(struct sc_decoder *d, struct sc_cursor *c, uint64_t target)
 		if (!cs_disasm_iter(d->fast, &code, &left, &addr, d->fast_insn))
 			return -1;
 		c->len = d->fast_insn->size;
+		if (d->fix) {
+			size_t fixed = d->fix(d->fast, d->fast_insn,
+					      c->bytes + next, c->size - next);
+
+			if (fixed)
+				c->len = fixed;
+		}
 	}
 	return 0;
 }
@@ -95,12 +103,15 @@ int sc_cursor_seek(struct sc_decoder *d, struct sc_cursor *c, uint64_t target)
 const cs_insn *sc_decode_detail(struct sc_decoder *d, const uint8_t *bytes,
 				size_t size, uint64_t off)
 {
-	const uint8_t *code = bytes + off;
-	size_t left = off < size ? size - off : 0;
+	const uint8_t *code;
+	size_t left;
 	uint64_t addr = off;
 
-	if (!left || !cs_disasm_iter(d->detail, &code, &left, &addr,
-				     d->detail_insn))
+	if (off >= size)
+		return NULL;
+	code = bytes + off;
+	left = size - off;
+	if (!cs_disasm_iter(d->detail, &code, &left, &addr, d->detail_insn))
 		return NULL;
 	return d->detail_insn;
 }

@@ -13,11 +13,15 @@
 
 /* Length of bytes the decoder cannot decode but may step over, or 0. */
 typedef size_t (*sc_gap_fn)(const uint8_t *code, size_t size);
+/* The true length of an instruction Capstone measured wrong, or 0. */
+typedef size_t (*sc_fix_fn)(csh h, const cs_insn *insn, const uint8_t *code,
+			    size_t size);
 
 struct sc_decoder {
 	csh fast, detail;
 	cs_insn *fast_insn, *detail_insn;
 	sc_gap_fn gap;
+	sc_fix_fn fix;
 	cs_opt_skipdata skip;
 };
 
@@ -30,10 +34,11 @@ struct sc_cursor {
 	uint64_t len;		/* its length; 0 before the first decode */
 };
 
-/* gap (may be NULL) lets sweeps step over instructions Capstone lacks.
- * The decoder must not move once open: Capstone keeps a pointer to it. */
+/* gap and fix (either may be NULL) let sweeps step over instructions
+ * Capstone lacks or measures wrong.  The decoder must not move once open:
+ * Capstone keeps a pointer to it. */
 int sc_decoder_open(struct sc_decoder *d, cs_arch arch, cs_mode mode,
-		    sc_gap_fn gap, struct sc_err *err);
+		    sc_gap_fn gap, sc_fix_fn fix, struct sc_err *err);
 void sc_decoder_close(struct sc_decoder *d);
 
 void sc_cursor_start(struct sc_cursor *c, const uint8_t *bytes, size_t size,

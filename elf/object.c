@@ -86,6 +86,10 @@ static int check_section_bounds(const struct sc_object *obj, size_t i,
 	const GElf_Shdr *sh = &obj->sections[i].shdr;
 	uint64_t fsize = (uint64_t)obj->st.st_size;
 
+	if (sh->sh_addralign & (sh->sh_addralign - 1))
+		return sc_errf(err, "section %zu (%s): alignment %llu is not a "
+			       "power of two", i, obj->sections[i].name,
+			       (unsigned long long)sh->sh_addralign);
 	if (sh->sh_type == SHT_NOBITS || sh->sh_type == SHT_NULL)
 		return 0;
 	if (sh->sh_offset > fsize || sh->sh_size > fsize - sh->sh_offset)

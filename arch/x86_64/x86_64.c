@@ -3,6 +3,7 @@
 #include "../arch.h"
 
 #include <elf.h>
+#include <string.h>
 
 static bool x86_64_branch_reloc(uint32_t type)
 {
@@ -48,25 +49,41 @@ static unsigned opcode_len(enum sc_kind kind)
 	return kind == SC_KIND_COND ? 2 : 1;
 }
 
+static bool opcode_at(enum sc_kind kind, const uint8_t *op)
+{
+	switch (kind) {
+	case SC_KIND_CALL:
+		return op[0] == 0xe8;
+	case SC_KIND_TAIL:
+		return op[0] == 0xe9;
+	case SC_KIND_COND:
+		return is_jcc_opcode(op);
+	case SC_KIND_NONE:
+		break;
+	}
+	return false;
+}
+
+/* A branch whose displacement holds field: its opcode sits just before
+ * the field.  Anything between the instruction's start and the opcode is
+ * a prefix (an operand-size prefix even shrinks the displacement, which
+ * a patch of five bytes would then overrun). */
 static bool x86_64_classify(const cs_insn *insn, uint64_t start,
 			    uint64_t field, struct sc_branch *out)
 {
-	const cs_x86 *x = &insn->detail->x86;
 	enum sc_kind kind = kind_of_id(insn->id);
 	uint64_t end = start + insn->size;
+	uint64_t op;
 
-	if (kind == SC_KIND_NONE || x->op_count != 1 ||
-	    x->operands[0].type != X86_OP_IMM)
+	if (kind == SC_KIND_NONE || field >= end ||
+	    field - start < opcode_len(kind))
 		return false;
-	/* Only the rel32 forms: the displacement is the last four bytes. */
-	if (end < 4 || field != end - 4 || field - start < opcode_len(kind))
-		return false;
-	if (kind == SC_KIND_COND ? !is_jcc_opcode(insn->bytes + (field - 2 - start))
-				 : insn->bytes[field - 1 - start] != (kind == SC_KIND_CALL ? 0xe8 : 0xe9))
+	op = field - opcode_len(kind);
+	if (!opcode_at(kind, insn->bytes + (op - start)))
 		return false;
 	out->kind = kind;
-	out->site = field - opcode_len(kind);
-	out->addend = -(int64_t)(end - field);
+	out->site = op;
+	out->addend = end - field >= 4 ? -(int64_t)(end - field) : -4;
 	return true;
 }
 
@@ -85,6 +102,37 @@ static size_t x86_64_gap_len(const uint8_t *code, size_t size)
 	    code[n + 2] >= 0xc0)
 		return n + 3;
 	return 0;
+}
+
+/* Capstone 4 decodes ud1 (0F B9 /r) as a two-byte "ud2b", without its
+ * ModRM operand, and a sweep that trusts it loses step.  ud1 has the
+ * operand form of imul r, r/m (0F AF /r), which Capstone measures right:
+ * the same bytes with that opcode have ud1's true length. */
+static size_t x86_64_fix_len(csh h, const cs_insn *insn, const uint8_t *code,
+			     size_t size)
+{
+	uint8_t copy[16];
+	const uint8_t *p = copy;
+	size_t n = size < sizeof(copy) ? size : sizeof(copy), i, left;
+	uint64_t addr = 0;
+	cs_insn *probe;
+
+	if (insn->id != X86_INS_UD2B)
+		return 0;
+	memcpy(copy, code, n);
+	for (i = 0; i + 1 < insn->size && !(copy[i] == 0x0f &&
+					    copy[i + 1] == 0xb9); i++)
+		;
+	if (i + 1 >= insn->size)
+		return 0;
+	copy[i + 1] = 0xaf;
+	probe = cs_malloc(h);
+	left = n;
+	n = probe && cs_disasm_iter(h, &p, &left, &addr, probe) ?
+	    probe->size : 0;
+	if (probe)
+		cs_free(probe, 1);
+	return n;
 }
 
 static enum sc_kind x86_64_kind_at(const cs_insn *insn)
@@ -107,5 +155,6 @@ const struct sc_arch sc_arch_x86_64 = {
 	.looks_like_branch = x86_64_looks_like_branch,
 	.classify = x86_64_classify,
 	.gap_len = x86_64_gap_len,
+	.fix_len = x86_64_fix_len,
 	.kind_at = x86_64_kind_at,
 };
