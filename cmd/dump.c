@@ -97,7 +97,7 @@ static int dump_object(const char *path, const struct sc_object *obj,
 	if (sc_symbols_build(&syms, obj, &err) ||
 	    sc_decoder_open(&dec, arch->cs_arch,
 			    sc_arch_cs_mode(arch, &obj->ehdr), arch->gap_len,
-			    &err)) {
+			    arch->fix_len, &err)) {
 		free(e);
 		fprintf(errs, "%s: error: %s\n", path, err.msg);
 		return SC_EXIT_USAGE;
