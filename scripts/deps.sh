@@ -18,6 +18,7 @@ xz-utils:cmd:xz
 clang:cmd:clang
 lld:cmd:ld.lld
 gawk:cmd:gawk
+valgrind:cmd:valgrind
 "
 
 missing=""

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs every test file against the normal and the sanitized (ASan+UBSan)
-# binary, then the differential test against Debian's kernel modules and
-# objtool, and ends with one summary line: "N passed, N failed".
+# binary, the normal one under valgrind, then the differential test against
+# Debian's kernel modules and objtool, and ends with one summary line:
+# "N passed, N failed".
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
@@ -19,6 +20,7 @@ run_suite() {
 
 run_suite rel scstool
 run_suite san build/san/scstool
+TEST_VARIANT=rel bash tests/valgrind.sh || status=1
 if [ "${SCSTOOL_SKIP_REAL:-}" != 1 ]; then
 	TEST_VARIANT=rel SCSTOOL=scstool bash tests/real/diff.sh || status=1
 else
