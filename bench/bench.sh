@@ -88,25 +88,34 @@ fresh() {
 bench_module() {
 	local rel=$1 runs=$2 name=${1##*/} i f t sites
 	: >"$OUT/sc.us"
+	: >"$OUT/sc2.us"
 	: >"$OUT/ot.us"
 	for ((i = 0; i < runs; i++)); do
 		f=$(fresh "$rel") && t=$(timed_us "${SC[@]}" "$f") ||
 			die "scstool check failed on $name: $(head -3 "$OUT/last.log")"
 		echo "$t" >>"$OUT/sc.us"
+		# One file, two decoding threads.
+		f=$(fresh "$rel") && t=$(timed_us "${SC[@]}" -j2 "$f") ||
+			die "scstool check -j2 failed on $name: $(head -3 "$OUT/last.log")"
+		echo "$t" >>"$OUT/sc2.us"
 		f=$(fresh "$rel") && t=$(timed_us "${OT[@]}" "$f") ||
 			echo "bench: objtool failed on $name (run $i)" >&2
 		echo "$t" >>"$OUT/ot.us"
 	done
 	sites=$("$SCSTOOL" dump "$REAL_MODS/$rel" 2>/dev/null | head -1 | awk '{ print $2 }')
-	local sc_med ot_med sc_rss ot_rss
+	local sc_med sc2_med ot_med sc_rss ot_rss
 	sc_med=$(median <"$OUT/sc.us")
+	sc2_med=$(median <"$OUT/sc2.us")
 	ot_med=$(median <"$OUT/ot.us")
 	sc_rss=$(rss_kb "${SC[@]}" "$(fresh "$rel")") || die "scstool failed on $name"
 	ot_rss=$(rss_kb "${OT[@]}" "$(fresh "$rel")")
 	echo "bench: $name ($sites sites, $(du -k "$OUT/master/$rel" | cut -f1) KB):" \
-		"scstool $(ms "$sc_med"), objtool $(ms "$ot_med"), median of $runs"
+		"scstool $(ms "$sc_med") (-j2: $(ms "$sc2_med")), objtool $(ms "$ot_med")," \
+		"median of $runs"
 	row "$name: median wall, $runs runs" "$(ms "$sc_med")" "$(ms "$ot_med")" \
 		"$(ratio "$ot_med" "$sc_med")"
+	row "$name: scstool -j2 (two decoding threads)" "$(ms "$sc2_med")" "$(ms "$ot_med")" \
+		"$(ratio "$ot_med" "$sc2_med")"
 	row "$name: peak RSS" "$sc_rss KB" "$ot_rss KB" "$(ratio "$ot_rss" "$sc_rss")"
 }
 

@@ -12,6 +12,7 @@ struct sweep {
 	const uint8_t *bytes;
 	size_t size;
 	uint64_t from;
+	uint64_t last;		/* the field of its last probe */
 	size_t first, count;	/* probes[first .. first+count) */
 };
 
@@ -95,11 +96,13 @@ static int plan_sweeps(const struct sc_object *obj,
 		if (cur.count && i > 0 &&
 		    p->probes[i - 1].section == pr->section && cur.from == from) {
 			cur.count++;
+			cur.last = pr->field;
 			continue;
 		}
 		if (cur.count && add_sweep(p, &cur))
 			return sc_errf(err, "out of memory");
-		cur = (struct sweep){ .from = from, .first = i, .count = 1 };
+		cur = (struct sweep){ .from = from, .last = pr->field,
+				      .first = i, .count = 1 };
 		if (sc_section_bytes(obj, pr->section, &cur.bytes, &cur.size,
 				     err))
 			return -1;
@@ -109,6 +112,18 @@ static int plan_sweeps(const struct sc_object *obj,
 	return 0;
 }
 
+/* Longest first, so that no thread is left with a long sweep at the end;
+ * the answers land in each probe's own slot, so order changes nothing. */
+static int longest_first(const void *a, const void *b)
+{
+	const struct sweep *x = a, *y = b;
+	uint64_t lx = x->last - x->from, ly = y->last - y->from;
+
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
 static void run_threads(struct plan *p, int threads)
 {
 	pthread_t t[16];
@@ -116,6 +131,8 @@ static void run_threads(struct plan *p, int threads)
 
 	if (threads > 16)
 		threads = 16;
+	if (threads > 1)
+		qsort(p->sweeps, p->nsweeps, sizeof(*p->sweeps), longest_first);
 	if ((size_t)threads > p->nsweeps)
 		threads = (int)p->nsweeps;
 	/* This thread works too: threads - 1 helpers. */

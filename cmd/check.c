@@ -243,8 +243,9 @@ static int parse_option(struct check_opts *o, int c)
 	case 'h':
 		cmd_check_help(stdout);
 		return SC_EXIT_OK;
-	default:
-		return usage_error("%s", "bad option");
+	default:		/* getopt has named the problem */
+		fprintf(stderr, "Run 'scstool help check' for usage.\n");
+		return SC_EXIT_USAGE;
 	}
 	return -1;
 }
@@ -257,6 +258,7 @@ int cmd_check(int argc, char **argv)
 	sc_policy_defaults(&o.policy);
 	o.check.policy = &o.policy;
 	optind = 1;
+	argv[0] = "scstool check";	/* how getopt names us in its messages */
 	while ((c = getopt_long(argc, argv, "o:nmfj:W:vh", long_opts,
 				NULL)) != -1)
 		if ((r = parse_option(&o, c)) >= 0)

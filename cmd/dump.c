@@ -131,34 +131,44 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "scstool dump: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nRun 'scstool help dump' for usage.\n");
+	return SC_EXIT_USAGE;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_option(struct dump_opts *o, int c)
+{
+	switch (c) {
+	case 'j':
+		o->jobs = sc_parse_jobs(optarg);
+		if (o->jobs < 0)
+			return usage_error("bad job count '%s'", optarg);
+		return -1;
+	case 'h':
+		cmd_dump_help(stdout);
+		return SC_EXIT_OK;
+	default:		/* getopt has named the problem */
+		fprintf(stderr, "Run 'scstool help dump' for usage.\n");
+		return SC_EXIT_USAGE;
+	}
+}
+
 int cmd_dump(int argc, char **argv)
 {
 	struct dump_opts o = { .jobs = 1 };
-	int c;
+	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o.jobs = sc_parse_jobs(optarg);
-			if (o.jobs < 0) {
-				fprintf(stderr, "scstool dump: bad job count "
-					"'%s'\n", optarg);
-				return SC_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			cmd_dump_help(stdout);
-			return SC_EXIT_OK;
-		default:
-			fprintf(stderr, "Run 'scstool help dump' for usage.\n");
-			return SC_EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "scstool dump: no input file\n");
-		return SC_EXIT_USAGE;
-	}
+	argv[0] = "scstool dump";	/* how getopt names us in its messages */
+	while ((c = getopt_long(argc, argv, "j:h", long_opts, NULL)) != -1)
+		if ((r = parse_option(&o, c)) >= 0)
+			return r;
+	if (optind >= argc)
+		return usage_error("%s", "no input file");
 	return sc_run_files(dump_file, &o, argv + optind, argc - optind,
 			    o.jobs);
 }

@@ -19,6 +19,7 @@ clang:cmd:clang
 lld:cmd:ld.lld
 gawk:cmd:gawk
 valgrind:cmd:valgrind
+time:cmd:/usr/bin/time
 "
 
 missing=""
