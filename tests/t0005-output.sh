@@ -361,14 +361,6 @@ expect "-j 4 and -j 1 write the same bytes" '
 expect "--jobs is -j" '
 	fresh jl && scx 0 check --jobs 2 jl.o && has_table jl.o'
 
-# One file and -j N: N threads sweep its functions; nothing else changes.
-expect "one file: -j 4 writes the same bytes and says the same as -j 1" '
-	build gcc newinsn.S t1.o && cp t1.o t4.o &&
-	sc check -v -j 1 t1.o 2>t1.err; s1=$?
-	sc check -v -j 4 t4.o 2>t4.err; s4=$?
-	[ $s1 -eq $s4 ] && same t1.o t4.o && has_table t1.o &&
-	sed "s/^t1\.o/t4.o/" t1.err | diff - t4.err'
-
 expect "dump -j 3 prints the same as dump -j 1" '
 	sc dump -j 1 j1/*.o >dj1.out 2>dj1.err; s1=$?
 	sc dump -j 3 j1/*.o >dj3.out 2>dj3.err; s3=$?
