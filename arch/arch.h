@@ -13,7 +13,8 @@ enum sc_kind {
 	SC_KIND_NONE,
 	SC_KIND_CALL,		/* a call: the loader may turn it into a nop */
 	SC_KIND_TAIL,		/* an unconditional jump: a tail call */
-	SC_KIND_COND,		/* a conditional jump: a conditional tail call */
+	SC_KIND_COND,		/* a conditional jump: a conditional tail
+				 * call */
 };
 
 /* What a backend says about the instruction that holds a relocation. */

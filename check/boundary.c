@@ -93,8 +93,8 @@ static int plan_sweeps(const struct sc_object *obj,
 			sc_symbols_covering(syms, pr->section, pr->field);
 		uint64_t from = f ? f->start : 0;
 
-		if (cur.count && i > 0 &&
-		    p->probes[i - 1].section == pr->section && cur.from == from) {
+		if (cur.count && p->probes[i - 1].section == pr->section &&
+		    cur.from == from) {
 			cur.count++;
 			cur.last = pr->field;
 			continue;

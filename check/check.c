@@ -262,7 +262,8 @@ static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
 		char why[96];
 
 		snprintf(why, sizeof(why), "%s to a %s trampoline is not a "
-			 "site (objtool ignores it too):", sc_kind_name(b->kind),
+			 "site (objtool ignores it too):",
+			 sc_kind_name(b->kind),
 			 GELF_ST_BIND(tramp->sym.st_info) == STB_WEAK ?
 			 "weak" : "local");
 		return note_at(w, r, start, SC_RULE_NONGLOBAL_TRAMPOLINE, why);
@@ -430,7 +431,8 @@ int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
 	memset(res, 0, sizeof(*res));
 	res->arch = sc_arch_for(&obj->ehdr);
 	if (!res->arch)
-		return sc_errf(err, "unsupported machine %u", obj->ehdr.e_machine);
+		return sc_errf(err, "unsupported machine %u",
+			       obj->ehdr.e_machine);
 	res->module = opts->module || sc_object_is_module(obj);
 	if (collect_refs(obj, &refs, &n, err))
 		return -1;

@@ -18,7 +18,7 @@
 struct sc_site {
 	size_t section;
 	uint64_t offset;	/* the address the loader patches */
-	uint64_t insn_start;	/* first byte of the instruction, prefixes too */
+	uint64_t insn_start;	/* the instruction's first byte (prefixes) */
 	unsigned insn_len;
 	uint64_t reloc_offset;
 	int64_t addend;

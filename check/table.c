@@ -216,8 +216,8 @@ static void fill_image(const struct sc_object *obj, const struct sc_arch *arch,
 	for (i = 0; i < n; i++) {
 		size_t a = anchor_for(obj, e[i].section, cache);
 		bool add = a == SIZE_MAX;
-		int64_t site = (int64_t)(e[i].offset -
-					 (add ? 0 : obj->symbols[a].sym.st_value));
+		uint64_t base = add ? 0 : obj->symbols[a].sym.st_value;
+		int64_t site = (int64_t)(e[i].offset - base);
 
 		rel[2 * i] = (struct sc_out_reloc){
 			.offset = i * SC_TABLE_ENTSIZE,

@@ -213,14 +213,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "scstool check: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nRun 'scstool help check' for usage.\n");
-	return SC_EXIT_USAGE;
-}
-
 /* Returns -1 to go on, else the exit status. */
 static int parse_option(struct check_opts *o, int c)
 {
@@ -233,12 +225,14 @@ static int parse_option(struct check_opts *o, int c)
 	case 'j':
 		o->jobs = sc_parse_jobs(optarg);
 		if (o->jobs < 0)
-			return usage_error("bad job count '%s'", optarg);
+			return sc_usage_error("check", "bad job count '%s'",
+					      optarg);
 		break;
 	case 'W':
 		if (sc_policy_set(&o->policy, optarg))
-			return usage_error("bad -W '%s': want RULE=off|note|"
-					   "warning|error", optarg);
+			return sc_usage_error("check", "bad -W '%s': want "
+					      "RULE=off|note|warning|error",
+					      optarg);
 		break;
 	case 'h':
 		cmd_check_help(stdout);
@@ -258,15 +252,17 @@ int cmd_check(int argc, char **argv)
 	sc_policy_defaults(&o.policy);
 	o.check.policy = &o.policy;
 	optind = 1;
-	argv[0] = "scstool check";	/* how getopt names us in its messages */
+	/* How getopt names us in its messages. */
+	argv[0] = "scstool check";
 	while ((c = getopt_long(argc, argv, "o:nmfj:W:vh", long_opts,
 				NULL)) != -1)
 		if ((r = parse_option(&o, c)) >= 0)
 			return r;
 	if (optind >= argc)
-		return usage_error("%s", "no input file");
+		return sc_usage_error("check", "%s", "no input file");
 	if (o.output && argc - optind > 1)
-		return usage_error("%s", "-o takes exactly one input file");
+		return sc_usage_error("check", "%s",
+				      "-o takes exactly one input file");
 	/* Parallel files, or parallel sweeps inside the only file. */
 	o.check.threads = argc - optind == 1 ? o.jobs : 1;
 	return sc_run_files(check_file, &o, argv + optind, argc - optind,

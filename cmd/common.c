@@ -2,6 +2,8 @@
 
 #include <byteswap.h>
 
+#include "cmd.h"
+
 static const char *machine_hint(const GElf_Ehdr *eh)
 {
 	GElf_Ehdr swapped = *eh;
@@ -37,4 +39,12 @@ int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
 		return -1;
 	}
 	return 0;
+}
+
+int sc_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "scstool %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nRun 'scstool help %s' for usage.\n", cmd);
+	return SC_EXIT_USAGE;
 }

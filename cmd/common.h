@@ -14,4 +14,8 @@
 int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
 		const struct sc_arch **arch, FILE *err);
 
+/* Prints "scstool CMD: <fmt with arg>" and the help hint; returns the
+ * usage exit status. */
+int sc_usage_error(const char *cmd, const char *fmt, const char *arg);
+
 #endif

@@ -38,8 +38,8 @@ static const char *flag_names(unsigned flags)
 /* The kind at a site, from its bytes; text receives the instruction when
  * it is no branch. */
 static const char *kind_at(struct sc_decoder *dec, const struct sc_arch *arch,
-			   const struct sc_object *obj, const struct sc_entry *e,
-			   char *text, size_t len)
+			   const struct sc_object *obj,
+			   const struct sc_entry *e, char *text, size_t len)
 {
 	const uint8_t *bytes;
 	size_t size;
@@ -131,14 +131,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "scstool dump: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nRun 'scstool help dump' for usage.\n");
-	return SC_EXIT_USAGE;
-}
-
 /* Returns -1 to go on, else the exit status. */
 static int parse_option(struct dump_opts *o, int c)
 {
@@ -146,7 +138,8 @@ static int parse_option(struct dump_opts *o, int c)
 	case 'j':
 		o->jobs = sc_parse_jobs(optarg);
 		if (o->jobs < 0)
-			return usage_error("bad job count '%s'", optarg);
+			return sc_usage_error("dump", "bad job count '%s'",
+					      optarg);
 		return -1;
 	case 'h':
 		cmd_dump_help(stdout);
@@ -163,12 +156,13 @@ int cmd_dump(int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	argv[0] = "scstool dump";	/* how getopt names us in its messages */
+	/* How getopt names us in its messages. */
+	argv[0] = "scstool dump";
 	while ((c = getopt_long(argc, argv, "j:h", long_opts, NULL)) != -1)
 		if ((r = parse_option(&o, c)) >= 0)
 			return r;
 	if (optind >= argc)
-		return usage_error("%s", "no input file");
+		return sc_usage_error("dump", "%s", "no input file");
 	return sc_run_files(dump_file, &o, argv + optind, argc - optind,
 			    o.jobs);
 }

@@ -41,7 +41,8 @@ static int check_ident(struct sc_object *obj, struct sc_err *err)
 	if (ident[EI_CLASS] != ELFCLASS32 && ident[EI_CLASS] != ELFCLASS64)
 		return sc_errf(err, "invalid ELF class %d", ident[EI_CLASS]);
 	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)
-		return sc_errf(err, "invalid ELF byte order %d", ident[EI_DATA]);
+		return sc_errf(err, "invalid ELF byte order %d",
+			       ident[EI_DATA]);
 	if (!gelf_getehdr(obj->elf, &obj->ehdr))
 		return sc_errf(err, "truncated or invalid ELF header");
 	return 0;
@@ -261,9 +262,9 @@ static int check_reloc_sections(const struct sc_object *obj,
 				      ELF_T_RELA : ELF_T_REL, err))
 			return -1;
 		if (s->shdr.sh_link != obj->symtab)
-			return sc_errf(err, "section %zu (%s): links to section "
-				       "%u, not the symbol table", i, s->name,
-				       s->shdr.sh_link);
+			return sc_errf(err, "section %zu (%s): links to "
+				       "section %u, not the symbol table", i,
+				       s->name, s->shdr.sh_link);
 		if (s->shdr.sh_info == 0 || s->shdr.sh_info >= obj->nsections)
 			return sc_errf(err, "section %zu (%s): target section "
 				       "%u out of range", i, s->name,
@@ -298,8 +299,8 @@ int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
 	if (!obj->elf)
 		return elf_failure(err, "cannot read ELF");
 	if (check_ident(obj, err) || check_header_sizes(obj, err) ||
-	    check_type(obj, need_rel, err) || load_sections(obj, err) || load_symbols(obj, err) ||
-	    check_reloc_sections(obj, err))
+	    check_type(obj, need_rel, err) || load_sections(obj, err) ||
+	    load_symbols(obj, err) || check_reloc_sections(obj, err))
 		return -1;
 	return 0;
 }

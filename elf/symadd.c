@@ -178,13 +178,15 @@ int sc_symmap_fill_relocs(const struct sc_symmap *m,
 
 		if (s->shdr.sh_type == SHT_RELA) {
 			ok = gelf_getrela(in, (int)i, &a) != NULL;
-			a.r_info = GELF_R_INFO(sc_symmap_index(
-				m, GELF_R_SYM(a.r_info)), GELF_R_TYPE(a.r_info));
+			a.r_info = GELF_R_INFO(
+				sc_symmap_index(m, GELF_R_SYM(a.r_info)),
+				GELF_R_TYPE(a.r_info));
 			ok = ok && gelf_update_rela(d, (int)i, &a);
 		} else {
 			ok = gelf_getrel(in, (int)i, &r) != NULL;
-			r.r_info = GELF_R_INFO(sc_symmap_index(
-				m, GELF_R_SYM(r.r_info)), GELF_R_TYPE(r.r_info));
+			r.r_info = GELF_R_INFO(
+				sc_symmap_index(m, GELF_R_SYM(r.r_info)),
+				GELF_R_TYPE(r.r_info));
 			ok = ok && gelf_update_rel(d, (int)i, &r);
 		}
 		if (!ok)

@@ -185,8 +185,9 @@ static int plan_relocs_renumbered(struct out *o, struct sc_err *err)
 			continue;
 		if (sc_symmap_touches(&o->map, o->in, i, &touches, err))
 			return -1;
-		if (touches && alloc_buf(s, s->size, s->shdr.sh_type == SHT_RELA ?
-					 ELF_T_RELA : ELF_T_REL, err))
+		if (touches &&
+		    alloc_buf(s, s->size, s->shdr.sh_type == SHT_RELA ?
+			      ELF_T_RELA : ELF_T_REL, err))
 			return -1;
 	}
 	return 0;

@@ -131,28 +131,7 @@ has_table() {
 # The table of OBJ in its own order, one "SECTION_INDEX SECTION+0xOFF"
 # line per entry (read with readelf alone, like table_set).
 table_list() {
-	local f=$1
-	{
-		readelf -SW "$f" | sed 's/\[ */[/' |
-			gawk '$1 ~ /^\[[0-9]+\]$/ { print "S", substr($1, 2) + 0, $2 }'
-		readelf -sW "$f" |
-			gawk '$1 ~ /^[0-9]+:$/ && NF >= 8 && $4 != "SECTION" { print "Y", $8, $2, $7 }'
-		readelf -rW "$f" |
-			gawk '/^Relocation section/ { on = ($3 == "'"'"'.rela.static_call_sites'"'"'"); next }
-			     on && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { print "R", $1, $(NF-2), $(NF-1), $NF }'
-	} | gawk '
-		$1 == "S" { sec[$2] = $3; idx[$3] = $2; next }
-		$1 == "Y" { if (!($2 in yv)) { yv[$2] = $3; ys[$2] = $4 } next }
-		$1 == "R" {
-			off = strtonum("0x" $2)
-			if (off % 8) next
-			add = strtonum("0x" $5); if ($4 == "-") add = -add
-			if ($3 in yv) { v = strtonum("0x" yv[$3]) + add; s = sec[ys[$3]] }
-			else { v = add; s = $3 }
-			line[off / 8] = sprintf("%d %s+0x%x", idx[s], s, v)
-			n = (off / 8 + 1 > n) ? off / 8 + 1 : n
-		}
-		END { for (i = 0; i < n; i++) print line[i] }'
+	table_entries "$1" | gawk '{ print $1, $2 }'
 }
 
 # in_order: stdin ("INDEX SECTION+0xOFF" lines) is sorted by section index,

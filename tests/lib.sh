@@ -56,21 +56,21 @@ cc_fixture() {
 		-c "$src" -o "$out" "$@"
 }
 
-# The table of FILE as sorted lines "SECTION+0xOFF KEY FLAGS", read with
-# readelf alone, so that it checks scstool's writer independently.  gawk,
-# not mawk: it needs strtonum.
-table_set() {
+# The table of FILE in its own order, one line per entry:
+# "SECTION_INDEX SECTION+0xOFF KEY FLAGS", read with readelf alone, so that
+# it checks scstool's writer independently.  gawk, not mawk: strtonum.
+table_entries() {
 	local f=$1
 	{
 		readelf -SW "$f" | sed 's/\[ */[/' |
-			awk '$1 ~ /^\[[0-9]+\]$/ { i = substr($1, 2) + 0; print "S", i, $2 }'
+			gawk '$1 ~ /^\[[0-9]+\]$/ { print "S", substr($1, 2) + 0, $2 }'
 		readelf -sW "$f" |
-			awk '$1 ~ /^[0-9]+:$/ && NF >= 8 && $4 != "SECTION" { print "Y", $8, $2, $7 }'
+			gawk '$1 ~ /^[0-9]+:$/ && NF >= 8 && $4 != "SECTION" { print "Y", $8, $2, $7 }'
 		readelf -rW "$f" |
-			awk '/^Relocation section/ { on = ($3 == "'"'"'.rela.static_call_sites'"'"'") ; next }
-			     on && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { a = $NF; s = $(NF-2); sign = $(NF-1); if (sign == "-") a = "-" a; print "R", $1, s, a, $4 }'
+			gawk '/^Relocation section/ { on = ($3 == "'"'"'.rela.static_call_sites'"'"'") ; next }
+			     on && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { a = $NF; if ($(NF-1) == "-") a = "-" a; print "R", $1, $(NF-2), a }'
 	} | gawk '
-		$1 == "S" { sec[$2] = $3; next }
+		$1 == "S" { sec[$2] = $3; idx[$3] = $2; next }
 		$1 == "Y" { if (!($2 in yv)) { yv[$2] = $3; ys[$2] = $4 } next }
 		$1 == "R" {
 			off = strtonum("0x" $2); ent = int(off / 8)
@@ -78,11 +78,16 @@ table_set() {
 			if (off % 8 == 0) {
 				if ($3 in yv) { v = strtonum("0x" yv[$3]) + add; s = sec[ys[$3]] }
 				else { v = add; s = $3 }
-				site[ent] = sprintf("%s+0x%x", s, v)
+				site[ent] = sprintf("%d %s+0x%x", idx[s], s, v)
 			} else { key[ent] = $3; flags[ent] = add }
 			n = (ent + 1 > n) ? ent + 1 : n
 		}
-		END { for (i = 0; i < n; i++) print site[i], key[i], flags[i] }' | sort
+		END { for (i = 0; i < n; i++) print site[i], key[i], flags[i] }'
+}
+
+# The table of FILE as sorted lines "SECTION+0xOFF KEY FLAGS".
+table_set() {
+	table_entries "$1" | gawk '{ print $2, $3, $4 }' | sort
 }
 
 # Names of REF's sections whose bytes differ in FILE (same index).

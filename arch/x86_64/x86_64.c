@@ -20,7 +20,8 @@ static bool x86_64_looks_like_branch(const uint8_t *bytes, size_t size,
 {
 	if (field + 4 > size)
 		return false;
-	if (field >= 1 && (bytes[field - 1] == 0xe8 || bytes[field - 1] == 0xe9))
+	if (field >= 1 &&
+	    (bytes[field - 1] == 0xe8 || bytes[field - 1] == 0xe9))
 		return true;
 	return field >= 2 && is_jcc_opcode(bytes + field - 2);
 }
