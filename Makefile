@@ -2,7 +2,7 @@
 # (as root), builds a normal and a sanitized binary and runs every test.
 
 CC      ?= cc
-PKGS    := libelf libdw capstone yaml-0.1
+PKGS    := libelf libdw capstone yaml-0.1 json-c
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
@@ -10,8 +10,10 @@ CPPFLAGS_ALL = -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
-SRCS := $(wildcard cmd/*.c elf/*.c decode/*.c arch/*.c arch/*/*.c check/*.c)
-HDRS := $(wildcard include/*.h cmd/*.h elf/*.h decode/*.h arch/*.h check/*.h)
+SRCS := $(wildcard cmd/*.c elf/*.c decode/*.c arch/*.c arch/*/*.c check/*.c \
+          report/*.c)
+HDRS := $(wildcard include/*.h cmd/*.h elf/*.h decode/*.h arch/*.h check/*.h \
+          report/*.h)
 
 OBJS     := $(SRCS:%.c=build/rel/%.o)
 SAN_OBJS := $(SRCS:%.c=build/san/%.o)

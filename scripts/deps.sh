@@ -10,6 +10,7 @@ libelf-dev:pc:libelf
 libdw-dev:pc:libdw
 libcapstone-dev:pc:capstone
 libyaml-dev:pc:yaml-0.1
+libjson-c-dev:pc:json-c
 pkg-config:cmd:pkg-config
 gcc:cmd:gcc
 make:cmd:make

@@ -1,0 +1,96 @@
+/* Machine-readable reports: a model of what one run found, built from the
+ * check engine's results, and the emitters that print it.  The model owns
+ * all its strings, so it outlives the objects it was built from. */
+#ifndef SC_REPORT_H
+#define SC_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sc_err.h"
+
+enum sc_format {
+	SC_FORMAT_TEXT,
+	SC_FORMAT_YAML,
+	SC_FORMAT_SARIF,
+};
+
+struct sc_report_site {
+	char *section;
+	uint64_t offset;	/* of the patched opcode in its section */
+	char *function;		/* "name+0xoff", or "section+0xoff" */
+	char *source;		/* "file:line", or NULL without DWARF */
+	const char *kind;	/* "call", "tail", "cond" */
+	char *bytes;		/* the instruction, "e8 00 00 00 00" */
+	char *insn;		/* its disassembly */
+	unsigned length;	/* its length in bytes */
+	char *trampoline;
+	char *key;		/* NULL when there is none */
+	unsigned flags;		/* SC_SITE_TAIL | SC_SITE_INIT bits */
+	const char *cacheline;	/* "safe", "maybe", "crosses" */
+	const char *null;	/* what a NULL target becomes: "nop5", ... */
+	bool in_table;
+};
+
+struct sc_report_finding {
+	const char *rule;
+	const char *severity;	/* "note", "warning", "error" */
+	char *message;
+	char *section;		/* NULL for findings about the whole file */
+	uint64_t offset;
+	char *function;		/* "name+0xoff" */
+	char *source;		/* "file:line", or NULL */
+};
+
+struct sc_report_count {
+	char *name;
+	size_t count;
+};
+
+/* --stats: sites by kind and by key, findings by rule (each sorted by
+ * name, counts of zero left out). */
+struct sc_report_stats {
+	struct sc_report_count *by_kind, *by_key, *by_rule;
+	size_t nkind, nkey, nrule;
+};
+
+struct sc_report_file {
+	char *path;
+	const char *arch;	/* "x86-64"; NULL when the file was unreadable */
+	bool module;
+	struct sc_report_site *sites;
+	size_t nsites;
+	struct sc_report_finding *findings;
+	size_t nfindings;
+	struct sc_report_stats stats;
+	char *error;		/* why the file could not be checked, or NULL */
+	int status;		/* the file's exit status */
+};
+
+/* One run of one command over many files. */
+struct sc_report {
+	const char *command;	/* "check", "lint", "dump" */
+	const char *version;	/* scstool's */
+	bool stats;		/* include per-file stats */
+	struct sc_report_file *files;
+	size_t nfiles;
+};
+
+/* YAML (docs/report.md) through libyaml's emitter. */
+int sc_report_yaml(FILE *out, const struct sc_report *r, struct sc_err *err);
+
+/* SARIF 2.1.0 JSON through json-c: one result per finding. */
+int sc_report_sarif(FILE *out, const struct sc_report *r,
+		    struct sc_err *err);
+
+/* The --stats block of one file, as text. */
+void sc_report_stats_text(FILE *out, const struct sc_report_file *f);
+
+/* Fills f->stats from f->sites and f->findings. */
+int sc_report_count(struct sc_report_file *f, struct sc_err *err);
+
+void sc_report_file_free(struct sc_report_file *f);
+
+#endif
