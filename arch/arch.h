@@ -61,6 +61,14 @@ struct sc_arch {
 	 * is known to get it wrong, else 0.  May be NULL. */
 	size_t (*fix_len)(csh h, const cs_insn *insn, const uint8_t *code,
 			  size_t size);
+	/* A call or jump through the GOT whose GOT-relative field holds a
+	 * relocation of this type: its kind and the instruction's start, or
+	 * SC_KIND_NONE.  May be NULL. */
+	enum sc_kind (*got_branch)(uint32_t type, const uint8_t *bytes,
+				   size_t size, uint64_t field,
+				   uint64_t *start);
+	/* What a NULL target turns a site of each kind into. */
+	const char *null_form[4];
 	/* The kind of the instruction found at a table entry's site. */
 	enum sc_kind (*kind_at)(const cs_insn *insn);
 };

@@ -14,6 +14,7 @@ enum ref_class {
 	REF_DATA,		/* from a section that is not code */
 	REF_ALTINSTR,		/* from an alternatives template */
 	REF_OTHER,		/* code, but the bytes are no branch */
+	REF_GOT,		/* a call or jump through the GOT */
 	REF_BRANCH,		/* looks like a direct branch: decode it */
 };
 
@@ -23,6 +24,8 @@ struct ref {
 	struct sc_reloc rel;
 	enum ref_class class;
 	size_t probe;		/* index into the probes, for REF_BRANCH */
+	enum sc_kind got_kind;	/* for REF_GOT */
+	uint64_t got_start;
 };
 
 /* State of one pass over the sorted references. */
@@ -44,7 +47,7 @@ bool sc_object_is_module(const struct sc_object *obj)
 
 int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
 		  enum sc_rule rule, size_t section, uint64_t offset,
-		  const char *where, const char *fmt, ...)
+		  size_t tramp, const char *where, const char *fmt, ...)
 {
 	struct sc_finding *f;
 	va_list ap;
@@ -59,11 +62,33 @@ int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
 	f->severity = policy->severity[rule];
 	f->section = section;
 	f->offset = offset;
+	f->tramp = tramp;
 	snprintf(f->where, sizeof(f->where), "%s", where);
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
 	return 0;
+}
+
+const char *sc_cacheline_name(enum sc_cacheline c)
+{
+	static const char *const names[] = { "safe", "maybe", "crosses" };
+
+	return names[c];
+}
+
+enum sc_cacheline sc_cacheline_of(uint64_t start, unsigned len,
+				  uint64_t align, unsigned line)
+{
+	uint64_t last = start + (len ? len - 1 : 0);
+
+	if (!align)
+		align = 1;
+	/* An aligned block no larger than a line lies within one line. */
+	if (align >= line)
+		return start / line != last / line ? SC_LINE_CROSSES
+						    : SC_LINE_SAFE;
+	return start / align != last / align ? SC_LINE_MAYBE : SC_LINE_SAFE;
 }
 
 enum sc_severity sc_result_worst(const struct sc_result *res)
@@ -172,7 +197,7 @@ static int note_at(struct walk *w, const struct ref *r, uint64_t off,
 
 	sc_symbols_where(w->syms, r->section, off, where, sizeof(where));
 	return sc_result_add(w->res, w->opts->policy, rule, r->section, off,
-			     where, "%s %s", why, tramp);
+			     r->rel.sym, where, "%s %s", why, tramp);
 }
 
 static int note_ref(struct walk *w, const struct ref *r, enum sc_rule rule,
@@ -190,11 +215,13 @@ static int not_on_boundary(struct walk *w, const struct ref *r,
 	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
 			 sizeof(where));
 	return sc_result_add(w->res, w->opts->policy, SC_RULE_NOT_ON_BOUNDARY,
-			     r->section, r->rel.offset, where,
+			     r->section, r->rel.offset, r->rel.sym, where,
 			     "bytes before the relocation look like a branch "
 			     "to %s, but %s", tramp, what);
 }
 
+/* A finding about a site; a rule that makes sites unpatchable keeps this
+ * one out of the table, whatever severity the rule has. */
 __attribute__((format(printf, 4, 5)))
 static int flag(struct walk *w, struct sc_site *site, enum sc_rule rule,
 		const char *fmt, ...)
@@ -202,14 +229,15 @@ static int flag(struct walk *w, struct sc_site *site, enum sc_rule rule,
 	char where[160], msg[320];
 	va_list ap;
 
-	site->in_table = false;
+	if (sc_rules[rule].unpatchable)
+		site->in_table = false;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	sc_symbols_where(w->syms, site->section, site->insn_start, where,
 			 sizeof(where));
 	return sc_result_add(w->res, w->opts->policy, rule, site->section,
-			     site->insn_start, where, "%s", msg);
+			     site->insn_start, site->tramp, where, "%s", msg);
 }
 
 static int check_key(struct walk *w, struct sc_site *site)
@@ -230,6 +258,51 @@ static int check_key(struct walk *w, struct sc_site *site)
 		    tramp, tramp + sizeof(SC_TRAMP_PREFIX) - 1);
 }
 
+static int check_cacheline(struct walk *w, struct sc_site *site)
+{
+	const GElf_Shdr *sh = &w->obj->sections[site->section].shdr;
+	unsigned line = w->opts->cacheline;
+
+	site->cacheline = sc_cacheline_of(site->insn_start, site->insn_len,
+					  sh->sh_addralign, line);
+	if (site->cacheline == SC_LINE_CROSSES)
+		return flag(w, site, SC_RULE_CACHELINE, "the %u bytes of the "
+			    "%s cross a %u-byte cache line", site->insn_len,
+			    sc_kind_name(site->kind), line);
+	if (site->cacheline == SC_LINE_MAYBE)
+		return flag(w, site, SC_RULE_CACHELINE, "the %u bytes of the "
+			    "%s may cross a %u-byte cache line: the section "
+			    "is only %llu-byte aligned", site->insn_len,
+			    sc_kind_name(site->kind), line,
+			    (unsigned long long)(sh->sh_addralign ?
+						 sh->sh_addralign : 1));
+	return 0;
+}
+
+/* Facts about a site that matter to some loaders: Jcc support, where it
+ * lies, whether a one-store patch could tear. */
+static int site_notes(struct walk *w, struct sc_site *site)
+{
+	const char *tramp = w->obj->symbols[site->tramp].name;
+	const char *sec = w->obj->sections[site->section].name;
+
+	if (site->kind == SC_KIND_COND) {
+		if (!w->opts->cond_tail)
+			site->in_table = false;
+		if (flag(w, site, SC_RULE_COND_TAIL, "conditional tail call "
+			 "`%s` to %s: only loaders from Linux 6.2 on patch "
+			 "it%s", site->insn, tramp, w->opts->cond_tail ? "" :
+			 "; kept out of the table (cond-tail: false)"))
+			return -1;
+	}
+	if (!strncmp(sec, ".init.", 6) &&
+	    flag(w, site, SC_RULE_INIT_SITE, "%s to %s in %s: the loader "
+		 "marks it INIT and skips it after boot",
+		 sc_kind_name(site->kind), tramp, sec))
+		return -1;
+	return check_cacheline(w, site);
+}
+
 static int check_site(struct walk *w, struct sc_site *site,
 		      const struct sc_branch *b)
 {
@@ -248,7 +321,59 @@ static int check_site(struct walk *w, struct sc_site *site,
 		 "(addend %lld, expected %lld)", kind, tramp,
 		 (long long)site->addend, (long long)b->addend))
 		return -1;
-	return check_key(w, site);
+	return check_key(w, site) ? -1 : site_notes(w, site);
+}
+
+static struct sc_site *new_site(struct sc_result *res, const struct ref *r,
+				const cs_insn *insn, uint64_t start,
+				const struct sc_branch *b)
+{
+	struct sc_site *site;
+
+	if (sc_grow(&res->sites, &res->sites_cap, res->nsites + 1,
+		    sizeof(*res->sites)))
+		return NULL;
+	site = &res->sites[res->nsites++];
+	*site = (struct sc_site){
+		.section = r->section, .offset = b->site, .insn_start = start,
+		.insn_len = insn->size, .reloc_offset = r->rel.offset,
+		.addend = r->rel.addend, .tramp = r->rel.sym,
+		.kind = b->kind, .in_table = true,
+	};
+	memcpy(site->bytes, insn->bytes, insn->size < sizeof(site->bytes) ?
+	       insn->size : sizeof(site->bytes));
+	sc_insn_text(insn, site->insn, sizeof(site->insn));
+	return site;
+}
+
+/* A call through the GOT holds the trampoline's address, not a branch
+ * the loader could rewrite: a site that can never be patched. */
+static int visit_got(struct walk *w, const struct ref *r)
+{
+	const char *tramp = w->obj->symbols[r->rel.sym].name;
+	struct sc_branch b = { r->got_kind, r->got_start, 0 };
+	const uint8_t *bytes;
+	size_t size;
+	const cs_insn *insn;
+	struct sc_site *site;
+	struct sc_err err;
+
+	if (sc_section_bytes(w->obj, r->section, &bytes, &size, &err) ||
+	    !(insn = sc_decode_detail(&w->dec, bytes, size, r->got_start)))
+		return note_ref(w, r, SC_RULE_GOT_INDIRECT, "an undecodable "
+				"indirect branch through the GOT to");
+	site = new_site(w->res, r, insn, r->got_start, &b);
+	if (!site)
+		return -1;
+	site->got = true;
+	if (check_key(w, site))
+		return -1;
+	site->cacheline = sc_cacheline_of(site->insn_start, site->insn_len,
+		w->obj->sections[site->section].shdr.sh_addralign,
+		w->opts->cacheline);
+	return flag(w, site, SC_RULE_GOT_INDIRECT, "%s to %s through the "
+		    "GOT (-fno-plt or PIC): the loader cannot patch it; call "
+		    "the trampoline directly", sc_kind_name(site->kind), tramp);
 }
 
 static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
@@ -268,18 +393,8 @@ static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
 			 "weak" : "local");
 		return note_at(w, r, start, SC_RULE_NONGLOBAL_TRAMPOLINE, why);
 	}
-	if (sc_grow(&res->sites, &res->sites_cap, res->nsites + 1,
-		    sizeof(*res->sites)))
-		return -1;
-	site = &res->sites[res->nsites++];
-	*site = (struct sc_site){
-		.section = r->section, .offset = b->site, .insn_start = start,
-		.insn_len = insn->size, .reloc_offset = r->rel.offset,
-		.addend = r->rel.addend, .tramp = r->rel.sym,
-		.kind = b->kind, .in_table = true,
-	};
-	sc_insn_text(insn, site->insn, sizeof(site->insn));
-	return check_site(w, site, b);
+	site = new_site(res, r, insn, start, b);
+	return site ? check_site(w, site, b) : -1;
 }
 
 /* A sweep that stops on bytes Capstone cannot decode proves nothing
@@ -298,7 +413,7 @@ static int undecodable(struct walk *w, const struct ref *r,
 			 sizeof(where));
 	sc_symbols_where(w->syms, r->section, stuck, at, sizeof(at));
 	return sc_result_add(w->res, w->opts->policy, SC_RULE_UNDECODABLE,
-			     r->section, r->rel.offset, where,
+			     r->section, r->rel.offset, r->rel.sym, where,
 			     "branch to %s kept out of the table: Capstone "
 			     "cannot decode the instruction at %s (%s...), "
 			     "so its boundary is unproven", tramp, at, hex);
@@ -343,6 +458,8 @@ static int visit(struct walk *w, const struct ref *r)
 		return note_ref(w, r, SC_RULE_NOT_A_BRANCH,
 				"reference is not a direct branch: address "
 				"of");
+	case REF_GOT:
+		return visit_got(w, r);
 	case REF_BRANCH:
 		break;
 	}
@@ -350,9 +467,8 @@ static int visit(struct walk *w, const struct ref *r)
 }
 
 static enum ref_class classify_ref(const struct sc_object *obj,
-				   const struct sc_arch *arch,
-				   const struct ref *r, struct sc_err *err,
-				   int *fail)
+				   const struct sc_arch *arch, struct ref *r,
+				   struct sc_err *err, int *fail)
 {
 	const struct sc_section *sec = &obj->sections[r->section];
 	const uint8_t *bytes;
@@ -362,12 +478,18 @@ static enum ref_class classify_ref(const struct sc_object *obj,
 		return REF_DATA;
 	if (!strcmp(sec->name, ".altinstr_replacement"))
 		return REF_ALTINSTR;
-	if (!arch->branch_reloc(r->rel.type))
-		return REF_OTHER;
 	if (sc_section_bytes(obj, r->section, &bytes, &size, err)) {
 		*fail = 1;
 		return REF_OTHER;
 	}
+	if (arch->got_branch) {
+		r->got_kind = arch->got_branch(r->rel.type, bytes, size,
+					       r->rel.offset, &r->got_start);
+		if (r->got_kind != SC_KIND_NONE)
+			return REF_GOT;
+	}
+	if (!arch->branch_reloc(r->rel.type))
+		return REF_OTHER;
 	return arch->looks_like_branch(bytes, size, r->rel.offset) ?
 	       REF_BRANCH : REF_OTHER;
 }

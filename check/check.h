@@ -15,6 +15,13 @@
 #define SC_SITE_TAIL 1u
 #define SC_SITE_INIT 2u
 
+/* Can a one-store patch of the site's bytes tear across a cache line? */
+enum sc_cacheline {
+	SC_LINE_SAFE,		/* no: they stay within one aligned block */
+	SC_LINE_MAYBE,		/* it depends on where the linker puts it */
+	SC_LINE_CROSSES,	/* yes, wherever the section lands */
+};
+
 struct sc_site {
 	size_t section;
 	uint64_t offset;	/* the address the loader patches */
@@ -26,14 +33,18 @@ struct sc_site {
 	size_t key;		/* 0 when no key could be found */
 	enum sc_kind kind;
 	bool in_table;
+	bool got;		/* through the GOT: never patchable */
+	enum sc_cacheline cacheline;
+	uint8_t bytes[16];	/* the instruction's */
 	char insn[64];		/* disassembly, for messages and reports */
 };
 
 struct sc_finding {
 	enum sc_rule rule;
 	enum sc_severity severity;
-	size_t section;
+	size_t section;		/* 0 for findings about the whole file */
 	uint64_t offset;
+	size_t tramp;		/* the trampoline it is about, or 0 */
 	char where[160];	/* function+0xoff */
 	char message[320];
 };
@@ -50,6 +61,8 @@ struct sc_result {
 struct sc_check_opts {
 	bool module;			/* force module mode */
 	int threads;			/* for instruction sweeps */
+	unsigned cacheline;		/* line size in bytes */
+	bool cond_tail;			/* the loader patches Jcc sites */
 	const struct sc_policy *policy;
 };
 
@@ -62,13 +75,20 @@ void sc_result_free(struct sc_result *res);
 /* Adds a finding unless its rule is off; -1 only when memory runs out. */
 int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
 		  enum sc_rule rule, size_t section, uint64_t offset,
-		  const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+		  size_t tramp, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
 
 /* True when obj is a kernel module by its sections. */
 bool sc_object_is_module(const struct sc_object *obj);
 
 /* The highest severity among res's findings. */
 enum sc_severity sc_result_worst(const struct sc_result *res);
+
+const char *sc_cacheline_name(enum sc_cacheline c);
+
+/* Where the bytes [start, start+len) of a section aligned to align stand
+ * with respect to lines of line bytes. */
+enum sc_cacheline sc_cacheline_of(uint64_t start, unsigned len,
+				  uint64_t align, unsigned line);
 
 #endif

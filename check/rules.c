@@ -32,6 +32,21 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"altinstr-replacement", SC_SEV_NOTE, true,
 		"a site in .altinstr_replacement, a template copied "
 		"elsewhere; skipped" },
+	[SC_RULE_GOT_INDIRECT] = {
+		"got-indirect", SC_SEV_ERROR, true,
+		"a call or jump to a trampoline through the GOT (-fno-plt, "
+		"PIC): never patchable" },
+	[SC_RULE_COND_TAIL] = {
+		"cond-tail", SC_SEV_NOTE, false,
+		"a conditional tail call (Jcc); an error, and kept out, when "
+		"the loader cannot patch them (cond-tail: false)" },
+	[SC_RULE_CACHELINE] = {
+		"cacheline", SC_SEV_NOTE, false,
+		"the site's bytes cross, or may cross, a cache line" },
+	[SC_RULE_INIT_SITE] = {
+		"init-site", SC_SEV_NOTE, false,
+		"a site in an .init.* section: the loader marks it INIT and "
+		"skips it after boot" },
 	[SC_RULE_STALE_TABLE] = {
 		"stale-table", SC_SEV_ERROR, false,
 		"the object's .static_call_sites differs from the sites "

@@ -118,7 +118,7 @@ static bool table_needs_write(struct job *j)
 	snprintf(where, sizeof(where), SC_TABLE_SECTION "+0x%zx",
 		 at * SC_TABLE_ENTSIZE);
 	if (sc_result_add(&j->res, &j->opts->policy, SC_RULE_STALE_TABLE,
-			  0, at * SC_TABLE_ENTSIZE, where, "%s", diff))
+			  0, at * SC_TABLE_ENTSIZE, 0, where, "%s", diff))
 		fprintf(j->err, "%s: error: out of memory\n", j->path);
 	return false;
 }
@@ -246,7 +246,8 @@ static int parse_option(struct check_opts *o, int c)
 
 int cmd_check(int argc, char **argv)
 {
-	struct check_opts o = { .jobs = 1 };
+	struct check_opts o = { .jobs = 1, .check = { .cacheline = 64,
+						      .cond_tail = true } };
 	int c, r;
 
 	sc_policy_defaults(&o.policy);

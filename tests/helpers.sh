@@ -5,6 +5,11 @@
 # The C compilers that every C fixture is built with.
 COMPILERS="gcc clang"
 
+# Options that silence the notes every site may carry (its cache-line
+# status, Jcc support, .init placement), for tests that count other notes
+# under -v.
+QUIET_NOTES="-W cacheline=off -W cond-tail=off -W init-site=off"
+
 # The helpers below (and lib.sh's table_set) need gawk: strtonum.
 if ! command -v gawk >/dev/null 2>&1; then
 	echo "not ok - $TEST_NAME: gawk is missing (apt-get install gawk)" >&2

@@ -68,7 +68,7 @@ for cc in $COMPILERS; do
 	expect "$cc: ... and the prefixed sites stay out of the table" 'only_good '$p'.o'
 
 	expect "$cc: -W prefixed-branch=off: silent even with -v, sites left out" '
-		fresh '$p' && scx 0 check -v -W prefixed-branch=off '$p'.o &&
+		fresh '$p' && scx 0 check -v $QUIET_NOTES -W prefixed-branch=off '$p'.o &&
 		empty err && only_good '$p'.o'
 
 	expect "$cc: -W prefixed-branch=note: silent without -v, sites left out" '
@@ -76,7 +76,7 @@ for cc in $COMPILERS; do
 		empty err && only_good '$p'.o'
 
 	expect "$cc: -W prefixed-branch=note with -v shows five notes" '
-		fresh '$p' && scx 0 check -v -W prefixed-branch=note -n '$p'.o &&
+		fresh '$p' && scx 0 check -v $QUIET_NOTES -W prefixed-branch=note -n '$p'.o &&
 		findings_n err note prefixed-branch 5 && untouched '$p
 
 	expect "$cc: -W prefixed-branch=error is the default: exit 1" '
@@ -114,7 +114,7 @@ for cc in $COMPILERS; do
 		untouched '$n
 
 	expect "$cc: -W not-on-boundary=off: exit 0, silent, the fake sites stay out" '
-		fresh '$n' && scx 0 check -v -W not-on-boundary=off '$n'.o &&
+		fresh '$n' && scx 0 check -v $QUIET_NOTES -W not-on-boundary=off '$n'.o &&
 		empty err && only_good '$n'.o'
 
 	expect "$cc: -W not-on-boundary=warning: exit 0, two warnings, fake sites out" '
@@ -134,7 +134,7 @@ for cc in $COMPILERS; do
 		findings_n err error undecodable 1 && untouched '$u
 
 	expect "$cc: -W undecodable=off: silent, the site still left out" '
-		fresh '$u' && scx 0 check -v -W undecodable=off '$u'.o && empty err &&
+		fresh '$u' && scx 0 check -v $QUIET_NOTES -W undecodable=off '$u'.o && empty err &&
 		only_good '$u'.o'
 
 	# --- nonglobal-trampoline ---
@@ -161,7 +161,7 @@ for cc in $COMPILERS; do
 	expect "$cc: those references are no sites" 'only_good '$d'.o'
 
 	expect "$cc: with -v they are three [not-a-branch] notes" '
-		fresh '$d' && scx 0 check -v '$d'.o &&
+		fresh '$d' && scx 0 check -v $QUIET_NOTES '$d'.o &&
 		findings_n err note not-a-branch 3 && [ "$(wc -l <err)" -eq 3 ] &&
 		findings err note not-a-branch | grep -q ": take_addr+0x" &&
 		findings err note not-a-branch | grep -q ": \.data+0x8: " &&
@@ -181,7 +181,7 @@ for cc in $COMPILERS; do
 		same nbc-'$cc'.orig nbc-'$cc'.o && ! has_table nbc-'$cc'.o'
 
 	expect "$cc: notbranch.c: -v shows a [not-a-branch] note for each reference" '
-		scx 0 check -v nbc-'$cc'.o &&
+		scx 0 check -v $QUIET_NOTES nbc-'$cc'.o &&
 		refs=$(readelf -rW nbc-'$cc'.o | grep -c " __SCT__foo") &&
 		[ "$refs" -ge 2 ] && findings_n err note not-a-branch "$refs" &&
 		findings err note not-a-branch | grep -q ": foo_addr+0x"'
@@ -193,7 +193,7 @@ for cc in $COMPILERS; do
 	expect "$cc: sites in .altinstr_replacement stay out of the table" 'only_good '$a'.o'
 
 	expect "$cc: with -v they are two [altinstr-replacement] notes" '
-		fresh '$a' && scx 0 check -v '$a'.o &&
+		fresh '$a' && scx 0 check -v $QUIET_NOTES '$a'.o &&
 		findings_n err note altinstr-replacement 2 && [ "$(wc -l <err)" -eq 2 ] &&
 		findings err note altinstr-replacement | grep -Eq ": \.altinstr_replacement\+0x[01]: "'
 

@@ -347,8 +347,8 @@ for d in j1 j4; do
 		cp bad.o.orig $d/d.o && cp nbc.orig $d/e.o && cp stale.orig $d/f.o &&
 		cp k.orig $d/g.o && cp kc.orig $d/h.o
 done
-(cd j1 && sc check -v -j 1 a.o b.o c.o d.o e.o f.o g.o h.o >../j1.out 2>../j1.err; echo $? >../j1.status)
-(cd j4 && sc check -v -j 4 a.o b.o c.o d.o e.o f.o g.o h.o >../j4.out 2>../j4.err; echo $? >../j4.status)
+(cd j1 && sc check -v $QUIET_NOTES -j 1 a.o b.o c.o d.o e.o f.o g.o h.o >../j1.out 2>../j1.err; echo $? >../j1.status)
+(cd j4 && sc check -v $QUIET_NOTES -j 4 a.o b.o c.o d.o e.o f.o g.o h.o >../j4.out 2>../j4.err; echo $? >../j4.status)
 expect "-j 4 and -j 1 exit alike (2, the worst)" '
 	[ "$(cat j1.status)" = 2 ] && [ "$(cat j4.status)" = 2 ]'
 expect "-j 4 and -j 1 print the same diagnostics, in input order" '

@@ -136,6 +136,23 @@ static size_t x86_64_fix_len(csh h, const cs_insn *insn, const uint8_t *code,
 	return n;
 }
 
+/* call *sym@GOTPCREL(%rip) is ff 15 disp32, jmp * is ff 25 disp32, as
+ * -fno-plt and PIC code emit them. */
+static enum sc_kind x86_64_got_branch(uint32_t type, const uint8_t *bytes,
+				      size_t size, uint64_t field,
+				      uint64_t *start)
+{
+	if (type != R_X86_64_GOTPCREL && type != R_X86_64_GOTPCRELX &&
+	    type != R_X86_64_REX_GOTPCRELX)
+		return SC_KIND_NONE;
+	if (field < 2 || field + 4 > size || bytes[field - 2] != 0xff)
+		return SC_KIND_NONE;
+	*start = field - 2;
+	if (bytes[field - 1] == 0x15)
+		return SC_KIND_CALL;
+	return bytes[field - 1] == 0x25 ? SC_KIND_TAIL : SC_KIND_NONE;
+}
+
 static enum sc_kind x86_64_kind_at(const cs_insn *insn)
 {
 	return kind_of_id(insn->id);
@@ -157,5 +174,11 @@ const struct sc_arch sc_arch_x86_64 = {
 	.classify = x86_64_classify,
 	.gap_len = x86_64_gap_len,
 	.fix_len = x86_64_fix_len,
+	.got_branch = x86_64_got_branch,
+	.null_form = {
+		[SC_KIND_CALL] = "nop5",	/* 5-byte nop */
+		[SC_KIND_TAIL] = "ret",		/* ret; int3 padding */
+		[SC_KIND_COND] = "jcc-to-ret",	/* Jcc to a ret stub */
+	},
 	.kind_at = x86_64_kind_at,
 };
