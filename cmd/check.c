@@ -1,4 +1,5 @@
-/* scstool check: find, classify and record every static-call site. */
+/* scstool check and lint: find, classify and record every static-call
+ * site; lint is check that never writes. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -6,16 +7,26 @@
 #include <string.h>
 
 #include "../check/check.h"
+#include "../check/config.h"
 #include "../check/table.h"
+#include "../elf/lines.h"
 #include "../elf/write.h"
+#include "../report/build.h"
+#include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
+#include "output.h"
 
 struct check_opts {
-	const char *output;
-	bool dry_run, force, verbose;
+	const char *command;		/* "check" or "lint" */
+	const char *output, *config_path;
+	bool dry_run, force, verbose, werror;
+	struct sc_output out;
 	struct sc_check_opts check;
 	struct sc_policy policy;
+	struct sc_config config;
+	char **wopts;			/* -W, applied over the config */
+	size_t nwopts;
 	int jobs;
 };
 
@@ -28,21 +39,16 @@ struct job {
 	const struct sc_arch *arch;
 	struct sc_symbols syms;
 	struct sc_result res;
+	struct sc_lines *lines;
 	struct sc_entry *found, *existing;
 	size_t nfound, nexisting;
 	bool has_table;
+	struct sc_report_file *record;
 };
 
-void cmd_check_help(FILE *out)
+static void print_options(FILE *out)
 {
-	int i;
-
 	fprintf(out,
-		"Usage: scstool check [OPTIONS] FILE...\n\n"
-		"Finds every static-call site (a direct call, jump or "
-		"conditional jump to a\n__SCT__ trampoline), checks it, and "
-		"writes the .static_call_sites table\nin place.\n\n"
-		"Options:\n"
 		"  -o, --output OUT   write the result to OUT (one input "
 		"only)\n"
 		"  -n, --dry-run      check only, write nothing\n"
@@ -54,10 +60,18 @@ void cmd_check_help(FILE *out)
 		"N decoding threads)\n"
 		"  -W RULE=SEVERITY   set a rule to off, note, warning or "
 		"error\n"
+		"      --werror       warnings count as errors for the exit "
+		"status\n"
+		"      --config FILE  the policy file (default: the first "
+		".scstool.yaml\n"
+		"                     from the current directory upwards)\n"
+		"      --format F     text (default), yaml or sarif\n"
+		"      --report FILE  write the report to FILE, not stdout\n"
+		"      --stats        sites by kind and key, findings by rule\n"
 		"  -v, --verbose      also show notes\n"
 		"  -h, --help         show this help\n\n"
 		"Rules:\n");
-	for (i = 0; i < SC_RULE_COUNT; i++)
+	for (int i = 0; i < SC_RULE_COUNT; i++)
 		fprintf(out, "  %-21s %-7s %s\n", sc_rules[i].name,
 			sc_severity_name(sc_rules[i].severity),
 			sc_rules[i].what);
@@ -65,24 +79,34 @@ void cmd_check_help(FILE *out)
 		"written), 2 usage, I/O or\nmalformed input.\n");
 }
 
-static void print_findings(const struct job *j)
+void cmd_check_help(FILE *out)
 {
-	size_t i;
+	fprintf(out,
+		"Usage: scstool check [OPTIONS] FILE...\n\n"
+		"Finds every static-call site (a direct call, jump or "
+		"conditional jump to a\n__SCT__ trampoline), checks it, and "
+		"writes the .static_call_sites table\nin place.\n\n"
+		"Options:\n");
+	print_options(out);
+}
 
-	for (i = 0; i < j->res.nfindings; i++) {
-		const struct sc_finding *f = &j->res.findings[i];
-
-		if (f->severity == SC_SEV_NOTE && !j->opts->verbose)
-			continue;
-		fprintf(j->err, "%s: %s: %s: %s [%s]\n", j->path,
-			sc_severity_name(f->severity), f->where, f->message,
-			sc_rules[f->rule].name);
-	}
+void cmd_lint_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: scstool lint [OPTIONS] FILE...\n\n"
+		"check --dry-run: reports every site and finding, writes "
+		"nothing.\n\nOptions (as check's):\n");
+	print_options(out);
 }
 
 static int fail(struct job *j, const struct sc_err *e)
 {
+	struct sc_err oom;
+
 	fprintf(j->err, "%s: error: %s\n", j->path, e->msg);
+	sc_report_file_free(j->record);
+	if (sc_report_failed(j->record, j->path, e->msg, &oom))
+		fprintf(j->err, "%s: error: %s\n", j->path, oom.msg);
 	return SC_EXIT_USAGE;
 }
 
@@ -98,6 +122,9 @@ static int analyse(struct job *j)
 	if (j->has_table &&
 	    sc_table_read(&j->obj, j->arch, &j->existing, &j->nexisting, &e))
 		return fail(j, &e);
+	/* Without line information, findings name function+0xoff alone. */
+	if (sc_lines_open(&j->lines, j->path, &e))
+		j->lines = NULL;
 	return SC_EXIT_OK;
 }
 
@@ -164,6 +191,21 @@ static int copy_input(struct job *j)
 	return SC_EXIT_OK;
 }
 
+static int build_record(struct job *j)
+{
+	struct sc_report_input in = {
+		.path = j->path, .obj = &j->obj, .arch = j->arch,
+		.syms = &j->syms, .lines = j->lines,
+		.config = &j->opts->config,
+		.cacheline = j->opts->check.cacheline,
+	};
+	struct sc_err e;
+
+	if (sc_report_from_check(j->record, &in, &j->res, &e))
+		return fail(j, &e);
+	return SC_EXIT_OK;
+}
+
 static int process(struct job *j)
 {
 	int status = analyse(j);
@@ -172,8 +214,10 @@ static int process(struct job *j)
 	if (status)
 		return status;
 	write = table_needs_write(j);
-	print_findings(j);
-	if (sc_result_worst(&j->res) == SC_SEV_ERROR)
+	if ((status = build_record(j)))
+		return status;
+	sc_report_text_file(j->err, j->record, j->opts->verbose);
+	if (sc_report_worst(j->record, j->opts->werror) == SC_SEV_ERROR)
 		return SC_EXIT_FINDINGS;
 	if (j->opts->dry_run)
 		return SC_EXIT_OK;
@@ -185,15 +229,25 @@ static int process(struct job *j)
 	return SC_EXIT_OK;
 }
 
-static int check_file(const void *ctx, const char *path, FILE *out, FILE *err)
+static int check_file(const void *ctx, const char *path, FILE *out,
+		      FILE *err, void **record)
 {
 	struct job j = { .opts = ctx, .path = path, .err = err };
+	struct sc_err e;
 	int status;
 
 	(void)out;
-	if (sc_cmd_open(path, true, &j.obj, &j.arch, err))
+	j.record = calloc(1, sizeof(*j.record));
+	*record = j.record;
+	if (!j.record) {
+		fprintf(err, "%s: error: out of memory\n", path);
 		return SC_EXIT_USAGE;
+	}
+	if (sc_cmd_open(path, true, &j.obj, &j.arch, &e))
+		return fail(&j, &e);
 	status = process(&j);
+	j.record->status = status;
+	sc_lines_close(j.lines);
 	free(j.found);
 	free(j.existing);
 	sc_result_free(&j.res);
@@ -201,6 +255,8 @@ static int check_file(const void *ctx, const char *path, FILE *out, FILE *err)
 	sc_object_close(&j.obj);
 	return status;
 }
+
+enum { OPT_WERROR = 256, OPT_CONFIG, OPT_FORMAT, OPT_REPORT, OPT_STATS };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -210,8 +266,50 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "werror", no_argument, NULL, OPT_WERROR },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* -W is checked now and applied after the config file, which it beats. */
+static int add_wopt(struct check_opts *o, char *spec)
+{
+	struct sc_policy scratch;
+	char **w;
+
+	sc_policy_defaults(&scratch);
+	if (sc_policy_set(&scratch, spec))
+		return sc_usage_error(o->command, "bad -W '%s': want "
+				      "RULE=off|note|warning|error", spec);
+	w = realloc(o->wopts, (o->nwopts + 1) * sizeof(*w));
+	if (!w)
+		return sc_usage_error(o->command, "%s", "out of memory");
+	o->wopts = w;
+	o->wopts[o->nwopts++] = spec;
+	return -1;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_long(struct check_opts *o, int c)
+{
+	switch (c) {
+	case OPT_WERROR: o->werror = true; return -1;
+	case OPT_CONFIG: o->config_path = optarg; return -1;
+	case OPT_REPORT: o->out.report_path = optarg; return -1;
+	case OPT_STATS: o->out.stats = true; return -1;
+	case OPT_FORMAT:
+		if (sc_parse_format(optarg, &o->out.format))
+			return sc_usage_error(o->command, "bad --format '%s': "
+					      "want text, yaml or sarif",
+					      optarg);
+		return -1;
+	}
+	fprintf(stderr, "Run 'scstool help %s' for usage.\n", o->command);
+	return SC_EXIT_USAGE;
+}
 
 /* Returns -1 to go on, else the exit status. */
 static int parse_option(struct check_opts *o, int c)
@@ -222,50 +320,121 @@ static int parse_option(struct check_opts *o, int c)
 	case 'm': o->check.module = true; break;
 	case 'f': o->force = true; break;
 	case 'v': o->verbose = true; break;
+	case 'W': return add_wopt(o, optarg);
 	case 'j':
 		o->jobs = sc_parse_jobs(optarg);
 		if (o->jobs < 0)
-			return sc_usage_error("check", "bad job count '%s'",
-					      optarg);
-		break;
-	case 'W':
-		if (sc_policy_set(&o->policy, optarg))
-			return sc_usage_error("check", "bad -W '%s': want "
-					      "RULE=off|note|warning|error",
+			return sc_usage_error(o->command, "bad job count '%s'",
 					      optarg);
 		break;
 	case 'h':
-		cmd_check_help(stdout);
+		if (!strcmp(o->command, "lint"))
+			cmd_lint_help(stdout);
+		else
+			cmd_check_help(stdout);
 		return SC_EXIT_OK;
-	default:		/* getopt has named the problem */
-		fprintf(stderr, "Run 'scstool help check' for usage.\n");
-		return SC_EXIT_USAGE;
+	default:
+		return parse_long(o, c);
 	}
 	return -1;
 }
 
-int cmd_check(int argc, char **argv)
+static int load_config(struct check_opts *o)
 {
-	struct check_opts o = { .jobs = 1, .check = { .cacheline = 64,
-						      .cond_tail = true } };
+	char found[4096];
+	const char *path = o->config_path;
+	struct sc_err e;
+	int r = 0;
+
+	sc_config_defaults(&o->config);
+	if (!path) {
+		r = sc_config_find(found, sizeof(found), &e);
+		path = r == 1 ? found : NULL;
+	}
+	if (r >= 0 && path && sc_config_load(&o->config, path, &e) == 0)
+		return 0;
+	if (r >= 0 && !path)
+		return 0;
+	fprintf(stderr, "%s\n", e.msg);
+	return -1;
+}
+
+/* Severities: defaults, then the config (where cond-tail: false makes
+ * the cond-tail rule an error unless the file sets it), then -W. */
+static void apply_policy(struct check_opts *o)
+{
+	size_t i;
+
+	sc_policy_defaults(&o->policy);
+	if (!o->config.cond_tail)
+		o->policy.severity[SC_RULE_COND_TAIL] = SC_SEV_ERROR;
+	for (i = 0; i < SC_RULE_COUNT; i++)
+		if (o->config.set[i])
+			o->policy.severity[i] = o->config.severity[i];
+	for (i = 0; i < o->nwopts; i++)
+		sc_policy_set(&o->policy, o->wopts[i]);
+	o->check.policy = &o->policy;
+	o->check.cacheline = o->config.cacheline;
+	o->check.cond_tail = o->config.cond_tail;
+}
+
+static int parse_args(struct check_opts *o, int argc, char **argv)
+{
 	int c, r;
 
-	sc_policy_defaults(&o.policy);
-	o.check.policy = &o.policy;
 	optind = 1;
 	/* How getopt names us in its messages. */
-	argv[0] = "scstool check";
+	argv[0] = !strcmp(o->command, "lint") ? "scstool lint"
+					      : "scstool check";
 	while ((c = getopt_long(argc, argv, "o:nmfj:W:vh", long_opts,
 				NULL)) != -1)
-		if ((r = parse_option(&o, c)) >= 0)
+		if ((r = parse_option(o, c)) >= 0)
 			return r;
 	if (optind >= argc)
-		return sc_usage_error("check", "%s", "no input file");
-	if (o.output && argc - optind > 1)
-		return sc_usage_error("check", "%s",
+		return sc_usage_error(o->command, "%s", "no input file");
+	if (o->output && argc - optind > 1)
+		return sc_usage_error(o->command, "%s",
 				      "-o takes exactly one input file");
+	return -1;
+}
+
+static int run(const char *command, bool dry_run, int argc, char **argv)
+{
+	struct check_opts o = { .command = command, .dry_run = dry_run,
+				.jobs = 1 };
+	struct sc_report_file **records;
+	int r, n, status;
+
+	if ((r = parse_args(&o, argc, argv)) >= 0) {
+		free(o.wopts);
+		return r;
+	}
+	n = argc - optind;
+	records = calloc(n, sizeof(*records));
+	if (!records || load_config(&o)) {
+		free(records);
+		free(o.wopts);
+		sc_config_free(&o.config);
+		return SC_EXIT_USAGE;
+	}
+	apply_policy(&o);
 	/* Parallel files, or parallel sweeps inside the only file. */
-	o.check.threads = argc - optind == 1 ? o.jobs : 1;
-	return sc_run_files(check_file, &o, argv + optind, argc - optind,
-			    o.jobs);
+	o.check.threads = n == 1 ? o.jobs : 1;
+	status = sc_run_files(check_file, &o, argv + optind, n, o.jobs,
+			      (void **)records);
+	r = sc_output_finish(&o.out, command, records, n);
+	free(records);
+	free(o.wopts);
+	sc_config_free(&o.config);
+	return r > status ? r : status;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	return run("check", false, argc, argv);
+}
+
+int cmd_lint(int argc, char **argv)
+{
+	return run("lint", true, argc, argv);
 }

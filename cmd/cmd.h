@@ -18,16 +18,19 @@ struct sc_command {
 
 int cmd_check(int argc, char **argv);
 void cmd_check_help(FILE *out);
+int cmd_lint(int argc, char **argv);
+void cmd_lint_help(FILE *out);
 int cmd_dump(int argc, char **argv);
 void cmd_dump_help(FILE *out);
 
 /* Runs fn on each of n files on up to jobs threads; each call writes its
- * messages to its own stream, printed to stderr in file order.  Returns
- * the worst exit status. */
+ * messages to its own streams, printed in file order, and may leave a
+ * record in records[i] (when records is not NULL).  Returns the worst
+ * exit status. */
 typedef int (*sc_file_fn)(const void *ctx, const char *path, FILE *out,
-			  FILE *err);
+			  FILE *err, void **record);
 int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
-		 int jobs);
+		 int jobs, void **records);
 
 /* Parses a positive job count; -1 when it is not one. */
 int sc_parse_jobs(const char *s);

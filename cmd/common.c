@@ -22,19 +22,16 @@ static const char *machine_hint(const GElf_Ehdr *eh)
 }
 
 int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
-		const struct sc_arch **arch, FILE *err)
+		const struct sc_arch **arch, struct sc_err *err)
 {
-	struct sc_err e;
-
-	if (sc_object_open(obj, path, need_rel, &e)) {
-		fprintf(err, "%s: error: %s\n", path, e.msg);
+	if (sc_object_open(obj, path, need_rel, err)) {
 		sc_object_close(obj);
 		return -1;
 	}
 	*arch = sc_arch_for(&obj->ehdr);
 	if (!*arch) {
-		fprintf(err, "%s: error: unsupported machine %u%s\n", path,
-			obj->ehdr.e_machine, machine_hint(&obj->ehdr));
+		sc_errf(err, "unsupported machine %u%s", obj->ehdr.e_machine,
+			machine_hint(&obj->ehdr));
 		sc_object_close(obj);
 		return -1;
 	}

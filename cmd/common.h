@@ -9,10 +9,10 @@
 #include "../arch/arch.h"
 #include "../elf/object.h"
 
-/* Opens path and finds its backend.  Prints "path: error: ..." to err and
- * returns -1 on failure (the object is then closed). */
+/* Opens path and finds its backend; on failure returns -1 with err set
+ * (the object is then closed). */
 int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
-		const struct sc_arch **arch, FILE *err);
+		const struct sc_arch **arch, struct sc_err *err);
 
 /* Prints "scstool CMD: <fmt with arg>" and the help hint; returns the
  * usage exit status. */

@@ -4,12 +4,15 @@
 #include <string.h>
 
 #include "../check/table.h"
-#include "../decode/decode.h"
+#include "../elf/lines.h"
+#include "../report/build.h"
 #include "cmd.h"
 #include "common.h"
+#include "output.h"
 
 struct dump_opts {
 	int jobs;
+	struct sc_output out;
 };
 
 void cmd_dump_help(FILE *out)
@@ -23,8 +26,11 @@ void cmd_dump_help(FILE *out)
 		"cond, or the\ninstruction found there); FLAGS is tail, init, "
 		"both or -.\n\n"
 		"Options:\n"
-		"  -j, --jobs N   read N files at a time\n"
-		"  -h, --help     show this help\n");
+		"  -j, --jobs N       read N files at a time\n"
+		"      --format F     text (default), yaml or sarif\n"
+		"      --report FILE  write the report to FILE, not stdout\n"
+		"      --stats        sites by kind and key\n"
+		"  -h, --help         show this help\n");
 }
 
 static const char *flag_names(unsigned flags)
@@ -35,99 +41,121 @@ static const char *flag_names(unsigned flags)
 	return names[flags & 3];
 }
 
-/* The kind at a site, from its bytes; text receives the instruction when
- * it is no branch. */
-static const char *kind_at(struct sc_decoder *dec, const struct sc_arch *arch,
-			   const struct sc_object *obj,
-			   const struct sc_entry *e, char *text, size_t len)
+/* A site that is no branch shows the instruction found there. */
+static void print_kind(FILE *out, const struct sc_report_site *s)
 {
-	const uint8_t *bytes;
-	size_t size;
-	const cs_insn *insn;
-	struct sc_err err;
-	enum sc_kind kind;
-
-	if (sc_section_bytes(obj, e->section, &bytes, &size, &err) ||
-	    !(insn = sc_decode_detail(dec, bytes, size, e->offset)))
-		return "undecodable";
-	kind = arch->kind_at(insn);
-	if (kind != SC_KIND_NONE)
-		return sc_kind_name(kind);
-	snprintf(text, len, "(%s)", insn->mnemonic);
-	return text;
-}
-
-static void print_entries(FILE *out, const struct sc_object *obj,
-			  const struct sc_arch *arch,
-			  const struct sc_symbols *syms, struct sc_decoder *dec,
-			  const struct sc_entry *e, size_t n)
-{
-	char where[160], text[48];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		sc_symbols_where(syms, e[i].section, e[i].offset, where,
-				 sizeof(where));
-		fprintf(out, "  %s+0x%llx  %s  %s  %s  %s\n",
-			obj->sections[e[i].section].name,
-			(unsigned long long)e[i].offset, where,
-			kind_at(dec, arch, obj, &e[i], text, sizeof(text)),
-			obj->symbols[e[i].key].name, flag_names(e[i].flags));
-	}
-}
-
-static int dump_object(const char *path, const struct sc_object *obj,
-		       const struct sc_arch *arch, FILE *out, FILE *errs)
-{
-	struct sc_symbols syms;
-	struct sc_decoder dec;
-	struct sc_entry *e = NULL;
-	struct sc_err err;
 	size_t n;
 
-	if (sc_table_read(obj, arch, &e, &n, &err)) {
+	if (strcmp(s->kind, "other")) {
+		fputs(s->kind, out);
+		return;
+	}
+	if (!s->insn || !s->insn[0]) {
+		fputs("undecodable", out);
+		return;
+	}
+	n = strcspn(s->insn, " ");
+	fprintf(out, "(%.*s)", (int)n, s->insn);
+}
+
+static void print_table(FILE *out, const struct sc_report_file *f)
+{
+	size_t i;
+
+	fprintf(out, "%s: %zu static-call site%s\n", f->path, f->nsites,
+		f->nsites == 1 ? "" : "s");
+	for (i = 0; i < f->nsites; i++) {
+		const struct sc_report_site *s = &f->sites[i];
+
+		fprintf(out, "  %s+0x%llx  %s  ", s->section,
+			(unsigned long long)s->offset, s->function);
+		print_kind(out, s);
+		fprintf(out, "  %s  %s\n", s->key ? s->key : "-",
+			flag_names(s->flags));
+	}
+}
+
+static int read_table(const char *path, const struct sc_object *obj,
+		      const struct sc_arch *arch, struct sc_report_file *f,
+		      struct sc_err *err)
+{
+	struct sc_report_input in = { .path = path, .obj = obj, .arch = arch,
+				      .cacheline = 64 };
+	struct sc_symbols syms;
+	struct sc_entry *e = NULL;
+	size_t n;
+	int ret;
+
+	if (sc_table_read(obj, arch, &e, &n, err) ||
+	    sc_symbols_build(&syms, obj, err)) {
 		free(e);
-		fprintf(errs, "%s: error: %s\n", path, err.msg);
-		return SC_EXIT_USAGE;
+		return -1;
 	}
-	if (!sc_find_section(obj, SC_TABLE_SECTION)) {
-		fprintf(out, "%s: no %s\n", path, SC_TABLE_SECTION);
-		return SC_EXIT_OK;
-	}
-	if (sc_symbols_build(&syms, obj, &err) ||
-	    sc_decoder_open(&dec, arch->cs_arch,
-			    sc_arch_cs_mode(arch, &obj->ehdr), arch->gap_len,
-			    arch->fix_len, &err)) {
-		free(e);
-		fprintf(errs, "%s: error: %s\n", path, err.msg);
-		return SC_EXIT_USAGE;
-	}
-	fprintf(out, "%s: %zu static-call site%s\n", path, n,
-		n == 1 ? "" : "s");
-	print_entries(out, obj, arch, &syms, &dec, e, n);
-	sc_decoder_close(&dec);
+	in.syms = &syms;
+	if (sc_lines_open(&in.lines, path, err))
+		in.lines = NULL;
+	ret = sc_report_from_table(f, &in, e, n, err);
+	sc_lines_close(in.lines);
 	sc_symbols_free(&syms);
 	free(e);
-	return SC_EXIT_OK;
+	return ret;
 }
 
-static int dump_file(const void *ctx, const char *path, FILE *out, FILE *err)
+static int dump_object(const struct dump_opts *o, const char *path,
+		       const struct sc_object *obj,
+		       const struct sc_arch *arch, FILE *out,
+		       struct sc_report_file *f, struct sc_err *err)
 {
+	if (read_table(path, obj, arch, f, err))
+		return -1;
+	if (o->out.format != SC_FORMAT_TEXT)
+		return 0;
+	if (!sc_find_section(obj, SC_TABLE_SECTION))
+		fprintf(out, "%s: no %s\n", path, SC_TABLE_SECTION);
+	else
+		print_table(out, f);
+	return 0;
+}
+
+static int dump_file(const void *ctx, const char *path, FILE *out,
+		     FILE *err, void **record)
+{
+	struct sc_report_file *f = calloc(1, sizeof(*f));
 	struct sc_object obj;
 	const struct sc_arch *arch;
-	int status;
+	struct sc_err e, oom;
+	int status = SC_EXIT_OK;
 
-	(void)ctx;
-	if (sc_cmd_open(path, false, &obj, &arch, err))
+	*record = f;
+	if (!f) {
+		fprintf(err, "%s: error: out of memory\n", path);
 		return SC_EXIT_USAGE;
-	status = dump_object(path, &obj, arch, out, err);
-	sc_object_close(&obj);
+	}
+	if (sc_cmd_open(path, false, &obj, &arch, &e)) {
+		status = SC_EXIT_USAGE;
+	} else {
+		if (dump_object(ctx, path, &obj, arch, out, f, &e))
+			status = SC_EXIT_USAGE;
+		sc_object_close(&obj);
+	}
+	if (status) {
+		fprintf(err, "%s: error: %s\n", path, e.msg);
+		sc_report_file_free(f);
+		if (sc_report_failed(f, path, e.msg, &oom))
+			fprintf(err, "%s: error: %s\n", path, oom.msg);
+	}
+	f->status = status;
 	return status;
 }
+
+enum { OPT_FORMAT = 256, OPT_REPORT, OPT_STATS };
 
 static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -141,6 +169,13 @@ static int parse_option(struct dump_opts *o, int c)
 			return sc_usage_error("dump", "bad job count '%s'",
 					      optarg);
 		return -1;
+	case OPT_FORMAT:
+		if (sc_parse_format(optarg, &o->out.format))
+			return sc_usage_error("dump", "bad --format '%s': want "
+					      "text, yaml or sarif", optarg);
+		return -1;
+	case OPT_REPORT: o->out.report_path = optarg; return -1;
+	case OPT_STATS: o->out.stats = true; return -1;
 	case 'h':
 		cmd_dump_help(stdout);
 		return SC_EXIT_OK;
@@ -153,7 +188,8 @@ static int parse_option(struct dump_opts *o, int c)
 int cmd_dump(int argc, char **argv)
 {
 	struct dump_opts o = { .jobs = 1 };
-	int c, r;
+	struct sc_report_file **records;
+	int c, r, n, status;
 
 	optind = 1;
 	/* How getopt names us in its messages. */
@@ -163,6 +199,13 @@ int cmd_dump(int argc, char **argv)
 			return r;
 	if (optind >= argc)
 		return sc_usage_error("dump", "%s", "no input file");
-	return sc_run_files(dump_file, &o, argv + optind, argc - optind,
-			    o.jobs);
+	n = argc - optind;
+	records = calloc(n, sizeof(*records));
+	if (!records)
+		return SC_EXIT_USAGE;
+	status = sc_run_files(dump_file, &o, argv + optind, n, o.jobs,
+			      (void **)records);
+	r = sc_output_finish(&o.out, "dump", records, n);
+	free(records);
+	return r > status ? r : status;
 }

@@ -9,6 +9,7 @@ struct slot {
 	char *out, *err;
 	size_t out_len, err_len;
 	int status;
+	void *record;
 };
 
 struct pool {
@@ -34,7 +35,7 @@ static void run_one(struct pool *p, int i)
 		s->status = SC_EXIT_USAGE;
 		return;
 	}
-	s->status = p->fn(p->ctx, p->files[i], out, err);
+	s->status = p->fn(p->ctx, p->files[i], out, err, &s->record);
 	fclose(out);
 	fclose(err);
 }
@@ -70,7 +71,7 @@ static int start_workers(struct pool *p, int jobs)
 }
 
 int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
-		 int jobs)
+		 int jobs, void **records)
 {
 	struct pool p = { .fn = fn, .ctx = ctx, .files = files, .n = n };
 	int i, worst = SC_EXIT_OK;
@@ -94,6 +95,8 @@ int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
 			fwrite(s->err, 1, s->err_len, stderr);
 		free(s->out);
 		free(s->err);
+		if (records)
+			records[i] = s->record;
 		if (s->status > worst)
 			worst = s->status;
 	}

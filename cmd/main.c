@@ -17,6 +17,8 @@ static void version_help(FILE *out);
 static const struct sc_command commands[] = {
 	{ "check", cmd_check, cmd_check_help,
 	  "find and classify static-call sites, write .static_call_sites" },
+	{ "lint", cmd_lint, cmd_lint_help,
+	  "check without writing: every site and finding, for CI" },
 	{ "dump", cmd_dump, cmd_dump_help,
 	  "print the .static_call_sites table of objects" },
 	{ "help", cmd_help, help_help, "show help for a command" },
