@@ -67,6 +67,8 @@ struct sc_arch {
 	enum sc_kind (*got_branch)(uint32_t type, const uint8_t *bytes,
 				   size_t size, uint64_t field,
 				   uint64_t *start);
+	/* Does a relocation of this type read the symbol's GOT slot? */
+	bool (*got_reloc)(uint32_t type);
 	/* What a NULL target turns a site of each kind into. */
 	const char *null_form[4];
 	/* The kind of the instruction found at a table entry's site. */

@@ -15,6 +15,7 @@ enum ref_class {
 	REF_ALTINSTR,		/* from an alternatives template */
 	REF_OTHER,		/* code, but the bytes are no branch */
 	REF_GOT,		/* a call or jump through the GOT */
+	REF_GOT_LOAD,		/* the address, loaded from the GOT */
 	REF_BRANCH,		/* looks like a direct branch: decode it */
 };
 
@@ -460,6 +461,12 @@ static int visit(struct walk *w, const struct ref *r)
 				"of");
 	case REF_GOT:
 		return visit_got(w, r);
+	case REF_GOT_LOAD:
+		/* clang's -fno-plt loads the address and calls a register:
+		 * whether it is called takes dataflow to know. */
+		return note_ref(w, r, SC_RULE_NOT_A_BRANCH,
+				"address loaded from the GOT; a call through "
+				"it could never be patched:");
 	case REF_BRANCH:
 		break;
 	}
@@ -488,6 +495,8 @@ static enum ref_class classify_ref(const struct sc_object *obj,
 		if (r->got_kind != SC_KIND_NONE)
 			return REF_GOT;
 	}
+	if (arch->got_reloc && arch->got_reloc(r->rel.type))
+		return REF_GOT_LOAD;
 	if (!arch->branch_reloc(r->rel.type))
 		return REF_OTHER;
 	return arch->looks_like_branch(bytes, size, r->rel.offset) ?

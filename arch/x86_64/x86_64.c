@@ -136,14 +136,19 @@ static size_t x86_64_fix_len(csh h, const cs_insn *insn, const uint8_t *code,
 	return n;
 }
 
+static bool x86_64_got_reloc(uint32_t type)
+{
+	return type == R_X86_64_GOTPCREL || type == R_X86_64_GOTPCRELX ||
+	       type == R_X86_64_REX_GOTPCRELX;
+}
+
 /* call *sym@GOTPCREL(%rip) is ff 15 disp32, jmp * is ff 25 disp32, as
  * -fno-plt and PIC code emit them. */
 static enum sc_kind x86_64_got_branch(uint32_t type, const uint8_t *bytes,
 				      size_t size, uint64_t field,
 				      uint64_t *start)
 {
-	if (type != R_X86_64_GOTPCREL && type != R_X86_64_GOTPCRELX &&
-	    type != R_X86_64_REX_GOTPCRELX)
+	if (!x86_64_got_reloc(type))
 		return SC_KIND_NONE;
 	if (field < 2 || field + 4 > size || bytes[field - 2] != 0xff)
 		return SC_KIND_NONE;
@@ -175,6 +180,7 @@ const struct sc_arch sc_arch_x86_64 = {
 	.gap_len = x86_64_gap_len,
 	.fix_len = x86_64_fix_len,
 	.got_branch = x86_64_got_branch,
+	.got_reloc = x86_64_got_reloc,
 	.null_form = {
 		[SC_KIND_CALL] = "nop5",	/* 5-byte nop */
 		[SC_KIND_TAIL] = "ret",		/* ret; int3 padding */
