@@ -1,0 +1,182 @@
+/* --stats: per-file counts of sites by kind and by key and of findings by
+ * rule, and the ownership of the report model. */
+#include "report.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void counts_free(struct sc_report_count *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].name);
+	free(c);
+}
+
+/* Counts the n names (sorted in place): one entry per distinct name, in
+ * name order, so that equal inputs give equal stats whatever the order
+ * the sites were found in. */
+static int tally(const char **names, size_t n, struct sc_report_count **out,
+		 size_t *nout, struct sc_err *err)
+{
+	struct sc_report_count *c;
+	size_t i, k = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!n)
+		return 0;
+	qsort(names, n, sizeof(*names), by_name);
+	c = calloc(n, sizeof(*c));
+	if (!c)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (k && !strcmp(c[k - 1].name, names[i])) {
+			c[k - 1].count++;
+			continue;
+		}
+		c[k].name = strdup(names[i]);
+		c[k++].count = 1;
+		if (!c[k - 1].name) {
+			counts_free(c, k);
+			return sc_errf(err, "out of memory");
+		}
+	}
+	*out = c;
+	*nout = k;
+	return 0;
+}
+
+static void stats_free(struct sc_report_stats *st)
+{
+	counts_free(st->by_kind, st->nkind);
+	counts_free(st->by_key, st->nkey);
+	counts_free(st->by_rule, st->nrule);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Gathers the non-NULL strings at offset off of n elements of size sz. */
+static size_t gather(const char **names, const void *base, size_t n,
+		     size_t sz, size_t off)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *s = *(const char *const *)
+			((const char *)base + i * sz + off);
+
+		/* A site without a key counts under none. */
+		if (s)
+			names[k++] = s;
+	}
+	return k;
+}
+
+/* One scratch array of name pointers serves all three counts; the names
+ * stay owned by the sites and findings until tally copies them. */
+int sc_report_count(struct sc_report_file *f, struct sc_err *err)
+{
+	struct sc_report_stats *st = &f->stats;
+	size_t cap = f->nsites > f->nfindings ? f->nsites : f->nfindings;
+	const char **names = malloc((cap ? cap : 1) * sizeof(*names));
+	size_t n;
+	int ret;
+
+	stats_free(st);
+	if (!names)
+		return sc_errf(err, "out of memory");
+	n = gather(names, f->sites, f->nsites, sizeof(*f->sites),
+		   offsetof(struct sc_report_site, kind));
+	ret = tally(names, n, &st->by_kind, &st->nkind, err);
+	n = gather(names, f->sites, f->nsites, sizeof(*f->sites),
+		   offsetof(struct sc_report_site, key));
+	ret = ret ? ret : tally(names, n, &st->by_key, &st->nkey, err);
+	n = gather(names, f->findings, f->nfindings, sizeof(*f->findings),
+		   offsetof(struct sc_report_finding, rule));
+	ret = ret ? ret : tally(names, n, &st->by_rule, &st->nrule, err);
+	free(names);
+	if (ret)
+		stats_free(st);
+	return ret;
+}
+
+static void print_counts(FILE *out, const struct sc_report_count *c,
+			 size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s %s %zu", i ? "," : ":", c[i].name,
+			c[i].count);
+	fputc('\n', out);
+}
+
+/* Up to three lines per file, each led by its path so that the lines of
+ * many files can be told apart (and grepped) like diagnostics:
+ *   foo.o: 3 sites (2 in table): call 2, tail 1
+ *   foo.o:   by key: __SCK__foo 3		(only when a site has a key)
+ *   foo.o: 1 finding: not-a-branch 1 */
+void sc_report_stats_text(FILE *out, const struct sc_report_file *f)
+{
+	const struct sc_report_stats *st = &f->stats;
+	size_t i, in_table = 0;
+
+	if (f->error) {
+		fprintf(out, "%s: not checked\n", f->path);
+		return;
+	}
+	for (i = 0; i < f->nsites; i++)
+		in_table += f->sites[i].in_table;
+	fprintf(out, "%s: %zu site%s (%zu in table)", f->path, f->nsites,
+		f->nsites == 1 ? "" : "s", in_table);
+	print_counts(out, st->by_kind, st->nkind);
+	if (st->nkey) {
+		fprintf(out, "%s:   by key", f->path);
+		print_counts(out, st->by_key, st->nkey);
+	}
+	fprintf(out, "%s: %zu finding%s", f->path, f->nfindings,
+		f->nfindings == 1 ? "" : "s");
+	print_counts(out, st->by_rule, st->nrule);
+}
+
+static void site_free(struct sc_report_site *s)
+{
+	free(s->section);
+	free(s->function);
+	free(s->source);
+	free(s->bytes);
+	free(s->insn);
+	free(s->trampoline);
+	free(s->key);
+}
+
+static void finding_free(struct sc_report_finding *f)
+{
+	free(f->message);
+	free(f->section);
+	free(f->function);
+	free(f->source);
+}
+
+void sc_report_file_free(struct sc_report_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nsites; i++)
+		site_free(&f->sites[i]);
+	free(f->sites);
+	for (i = 0; i < f->nfindings; i++)
+		finding_free(&f->findings[i]);
+	free(f->findings);
+	stats_free(&f->stats);
+	free(f->path);
+	free(f->error);
+	memset(f, 0, sizeof(*f));
+}
