@@ -188,6 +188,19 @@ static const char *type_name(const yaml_node_t *n)
 	}
 }
 
+/* What an error says it found: a scalar's text in quotes, else its type. */
+static const char *found(const yaml_node_t *n, char *buf, size_t len)
+{
+	char text[80];
+
+	if (n->type != YAML_SCALAR_NODE)
+		return type_name(n);
+	/* A quoted "64" is a string: say so, or '64' would look valid. */
+	snprintf(buf, len, "%s'%s'", is_plain(n) ? "" : "the quoted string ",
+		 shown(text_of(n), text, sizeof(text)));
+	return buf;
+}
+
 /* Every key of map n is a scalar and appears once: libyaml's loader
  * keeps duplicates, and the last one silently winning would hide a
  * mistake. */
@@ -195,7 +208,7 @@ static int check_keys(struct loader *ld, const yaml_node_t *map)
 {
 	yaml_node_pair_t *first = map->data.mapping.pairs.start;
 	yaml_node_pair_t *end = map->data.mapping.pairs.top, *p, *q;
-	char buf[80];
+	char buf[112];
 
 	for (p = first; p < end; p++) {
 		yaml_node_t *k = node(ld, p->key);
@@ -225,19 +238,15 @@ static int rule_severity(struct loader *ld, const yaml_node_t *k,
 {
 	enum sc_rule rule;
 	enum sc_severity sev;
-	char buf[80];
+	char buf[112];
 
 	if (sc_rule_parse(text_of(k), &rule))
 		return fail_node(ld, k, "unknown rule '%s'",
 				 shown(text_of(k), buf, sizeof(buf)));
 	if (v->type != YAML_SCALAR_NODE || sc_severity_parse(text_of(v), &sev))
-		return fail_node(ld, v, "bad severity %s%s%s for rule '%s' "
+		return fail_node(ld, v, "bad severity %s for rule '%s' "
 				 "(expected off, note, warning or error)",
-				 v->type == YAML_SCALAR_NODE ? "'" : "",
-				 v->type == YAML_SCALAR_NODE ?
-				 shown(text_of(v), buf, sizeof(buf)) :
-				 type_name(v),
-				 v->type == YAML_SCALAR_NODE ? "'" : "",
+				 found(v, buf, sizeof(buf)),
 				 sc_rules[rule].name);
 	ld->c->severity[rule] = sev;
 	ld->c->set[rule] = true;
@@ -289,7 +298,7 @@ static bool matches_a_rule(const char *pattern)
 static int field_value(struct loader *ld, const char *field,
 		       const yaml_node_t *v)
 {
-	char buf[80];
+	char buf[112];
 
 	if (v->type != YAML_SCALAR_NODE)
 		return fail_node(ld, v, "suppress '%s' must be a glob "
@@ -305,7 +314,7 @@ static int field_value(struct loader *ld, const char *field,
 static int entry_field(struct loader *ld, struct sc_suppress *s,
 		       const yaml_node_t *k, const yaml_node_t *v)
 {
-	char buf[80], **slot;
+	char buf[112], **slot;
 	size_t i;
 
 	for (i = 0; i < NFIELDS; i++)
@@ -373,7 +382,7 @@ static int load_cacheline(struct loader *ld, const yaml_node_t *n)
 {
 	const char *s = n->type == YAML_SCALAR_NODE ? text_of(n) : "";
 	unsigned long long v = 0;
-	char buf[80];
+	char buf[112];
 	size_t i;
 
 	/* Digits only: strtoul would take a sign, spaces and 0x. */
@@ -382,34 +391,31 @@ static int load_cacheline(struct loader *ld, const yaml_node_t *n)
 			v = v * 10 + (unsigned)(s[i] - '0');
 	if (!is_plain(n) || !i || s[i] || !v || v > UINT_MAX || (v & (v - 1)))
 		return fail_node(ld, n, "'cacheline' must be a positive power "
-				 "of two (bytes), found %s%s%s",
-				 n->type == YAML_SCALAR_NODE ? "'" : "",
-				 n->type == YAML_SCALAR_NODE ?
-				 shown(s, buf, sizeof(buf)) : type_name(n),
-				 n->type == YAML_SCALAR_NODE ? "'" : "");
+				 "of two (bytes), found %s",
+				 found(n, buf, sizeof(buf)));
 	ld->c->cacheline = (unsigned)v;
 	return 0;
 }
 
 static int load_cond_tail(struct loader *ld, const yaml_node_t *n)
 {
-	static const char *const yes[] = { "true", "True", "TRUE" };
-	static const char *const no[] = { "false", "False", "FALSE" };
-	char buf[80];
+	static const struct {
+		const char *word;
+		bool value;
+	} words[] = {
+		{ "true", true }, { "True", true }, { "TRUE", true },
+		{ "false", false }, { "False", false }, { "FALSE", false },
+	};
+	char buf[112];
 	size_t i;
 
-	for (i = 0; is_plain(n) && i < 3; i++) {
-		if (!strcmp(text_of(n), yes[i]) || !strcmp(text_of(n), no[i])) {
-			ld->c->cond_tail = text_of(n)[0] != 'f' &&
-					   text_of(n)[0] != 'F';
+	for (i = 0; is_plain(n) && i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(text_of(n), words[i].word)) {
+			ld->c->cond_tail = words[i].value;
 			return 0;
 		}
-	}
-	return fail_node(ld, n, "'cond-tail' must be true or false, found "
-			 "%s%s%s", n->type == YAML_SCALAR_NODE ? "'" : "",
-			 n->type == YAML_SCALAR_NODE ?
-			 shown(text_of(n), buf, sizeof(buf)) : type_name(n),
-			 n->type == YAML_SCALAR_NODE ? "'" : "");
+	return fail_node(ld, n, "'cond-tail' must be true or false, found %s",
+			 found(n, buf, sizeof(buf)));
 }
 
 /* --- the document --- */
@@ -427,7 +433,7 @@ static const struct {
 static int load_top(struct loader *ld, const yaml_node_t *k,
 		    const yaml_node_t *v)
 {
-	char buf[80];
+	char buf[112];
 	size_t i;
 
 	for (i = 0; i < sizeof(top_keys) / sizeof(top_keys[0]); i++)
@@ -552,35 +558,35 @@ static int read_file(const char *path, unsigned char **text, size_t *size,
 
 /* The file's settings go on top of what c holds; on an error c is left
  * as it was. */
-static void adopt(struct sc_config *c, struct sc_config *tmp)
+static int adopt(struct sc_config *c, struct sc_config *tmp)
 {
-	struct sc_suppress *all;
+	struct sc_suppress *all = c->suppress;
+	size_t n = c->nsuppress + tmp->nsuppress;
 
-	all = realloc(c->suppress, (c->nsuppress + tmp->nsuppress) *
-		      sizeof(*all) + 1);
-	if (all) {
+	if (tmp->nsuppress) {
+		all = realloc(c->suppress, n * sizeof(*all));
+		if (!all)
+			return -1;
 		memcpy(all + c->nsuppress, tmp->suppress,
 		       tmp->nsuppress * sizeof(*all));
-		c->suppress = all;
-		c->nsuppress += tmp->nsuppress;
 		free(tmp->suppress);
-		tmp->suppress = NULL;
-		tmp->nsuppress = 0;
 	}
+	c->suppress = all;
+	c->nsuppress = n;
 	memcpy(c->severity, tmp->severity, sizeof(c->severity));
 	memcpy(c->set, tmp->set, sizeof(c->set));
 	c->cacheline = tmp->cacheline;
 	c->cond_tail = tmp->cond_tail;
 	free(c->path);
 	c->path = tmp->path;
-	tmp->path = NULL;
+	return 0;
 }
 
 int sc_config_load(struct sc_config *c, const char *path, struct sc_err *err)
 {
 	struct sc_config tmp = *c;
 	struct loader ld = { .path = path, .c = &tmp, .err = err };
-	unsigned char *text;
+	unsigned char *text = NULL;
 	int ret;
 
 	tmp.suppress = NULL;
@@ -595,12 +601,10 @@ int sc_config_load(struct sc_config *c, const char *path, struct sc_err *err)
 	ld.text = text;
 	ret = parse(&ld);
 	free(text);
-	if (!ret) {
-		adopt(c, &tmp);
-		if (tmp.nsuppress)
-			ret = sc_errf(err, "%s: out of memory", path);
-	}
-	sc_config_free(&tmp);
+	if (!ret && adopt(c, &tmp))
+		ret = sc_errf(err, "%s: out of memory", path);
+	if (ret)
+		sc_config_free(&tmp);
 	return ret;
 }
 
@@ -657,6 +661,27 @@ static bool field_matches(const char *pattern, const char *name)
 	return name && !fnmatch(pattern, name, 0);
 }
 
+/* The source may come as "file:line", as diagnostics print it: a file
+ * pattern is about the file, so it is also tried without the line. */
+static bool source_matches(const char *pattern, const char *src)
+{
+	const char *colon = src ? strrchr(src, ':') : NULL;
+	char file[4096];
+	size_t len;
+
+	if (field_matches(pattern, src))
+		return true;
+	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") !=
+				  strlen(colon + 1))
+		return false;
+	len = (size_t)(colon - src);
+	if (len >= sizeof(file))
+		return false;
+	memcpy(file, src, len);
+	file[len] = 0;
+	return field_matches(pattern, file);
+}
+
 static bool entry_matches(const struct sc_suppress *s, const char *rule,
 			  const char *function, const char *key,
 			  const char *file, const char *src)
@@ -666,7 +691,7 @@ static bool entry_matches(const struct sc_suppress *s, const char *rule,
 	    !field_matches(s->key, key))
 		return false;
 	return !s->file || field_matches(s->file, file) ||
-	       field_matches(s->file, src);
+	       source_matches(s->file, src);
 }
 
 bool sc_config_suppressed(const struct sc_config *c, enum sc_rule rule,

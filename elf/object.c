@@ -369,6 +369,24 @@ bool sc_is_exec_section(const struct sc_section *sec)
 	       (sec->shdr.sh_flags & SHF_EXECINSTR);
 }
 
+/* Relocations of a compressed section (-gz debug info) apply to its
+ * uncompressed bytes, whose size its compression header gives. */
+static int target_size(const struct sc_object *obj, size_t sec,
+		       uint64_t *size, struct sc_err *err)
+{
+	const struct sc_section *s = &obj->sections[sec];
+	GElf_Chdr chdr;
+
+	*size = s->shdr.sh_size;
+	if (!(s->shdr.sh_flags & SHF_COMPRESSED))
+		return 0;
+	if (!gelf_getchdr(s->scn, &chdr))
+		return sc_errf(err, "section %zu (%s): bad compression "
+			       "header: %s", sec, s->name, elf_errmsg(-1));
+	*size = chdr.ch_size;
+	return 0;
+}
+
 int sc_reloc_iter_init(struct sc_reloc_iter *it, const struct sc_object *obj,
 		       size_t relsec, struct sc_err *err)
 {
@@ -379,6 +397,8 @@ int sc_reloc_iter_init(struct sc_reloc_iter *it, const struct sc_object *obj,
 	it->relsec = relsec;
 	it->rela = s->shdr.sh_type == SHT_RELA;
 	it->count = s->shdr.sh_size / s->shdr.sh_entsize;
+	if (target_size(obj, s->shdr.sh_info, &it->target_size, err))
+		return -1;
 	if (it->count == 0)
 		return 0;
 	it->data = elf_getdata(s->scn, NULL);
@@ -446,8 +466,7 @@ int sc_reloc_iter_next(struct sc_reloc_iter *it, struct sc_reloc *rel,
 			       "out of range (%zu symbols)",
 			       obj->sections[it->relsec].name, i, rel->sym,
 			       obj->nsymbols);
-	if (rel->offset >= obj->sections[obj->sections[it->relsec].shdr.sh_info]
-			   .shdr.sh_size)
+	if (rel->offset >= it->target_size)
 		return sc_errf(err, "%s: relocation %zu at offset 0x%llx lies "
 			       "outside its target section",
 			       obj->sections[it->relsec].name, i,

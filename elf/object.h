@@ -51,6 +51,7 @@ struct sc_reloc_iter {
 	size_t relsec;
 	Elf_Data *data;
 	size_t index, count;
+	uint64_t target_size;	/* bytes the relocations apply to */
 	bool rela;
 };
 

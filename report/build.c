@@ -91,11 +91,18 @@ static void key_name(const struct sc_report_input *in, size_t tramp,
 static bool suppressed(const struct sc_report_input *in,
 		       const struct sc_finding *f, const char *src)
 {
-	char function[160], key[256];
-	char *plus;
+	char function[160], key[256], file[512];
+	char *plus, *colon;
 
 	if (!in->config || !in->config->nsuppress)
 		return false;
+	/* "file:line": patterns name the file. */
+	if (src) {
+		snprintf(file, sizeof(file), "%s", src);
+		colon = strrchr(file, ':');
+		if (colon)
+			*colon = 0;
+	}
 	snprintf(function, sizeof(function), "%s", f->where);
 	plus = strrchr(function, '+');
 	if (plus)
@@ -103,7 +110,8 @@ static bool suppressed(const struct sc_report_input *in,
 	if (f->tramp)
 		key_name(in, f->tramp, key, sizeof(key));
 	return sc_config_suppressed(in->config, f->rule, function,
-				    f->tramp ? key : NULL, in->path, src);
+				    f->tramp ? key : NULL, in->path,
+				    src ? file : NULL);
 }
 
 static void fill_finding(struct sc_report_finding *r,

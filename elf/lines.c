@@ -1,0 +1,304 @@
+/* Source lines through libdwfl.  A relocatable object's DWARF refers to
+ * its sections through relocations (every .text.* section starts at 0),
+ * so the raw line table cannot tell sections apart.  libdwfl lays the
+ * SHF_ALLOC sections out at distinct addresses in its own copy of the
+ * ELF (the first at 0x10000, each aligned) and applies the relocations
+ * of the debug sections against that layout; a (section, offset) pair
+ * becomes that section's sh_addr there plus the offset.
+ *
+ * libdwfl's own address lookup (dwfl_module_getsrc) finds the unit
+ * through .debug_aranges, which clang does not emit: every lookup in a
+ * clang object would fail.  So the units are indexed here by the ranges
+ * their DIEs give (DW_AT_low_pc/high_pc or DW_AT_ranges), and the row
+ * comes from that unit's line table. */
+#include "lines.h"
+
+#include <dwarf.h>
+#include <errno.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sc_util.h"
+
+/* One address range of a compilation unit, in the DWARF's addresses. */
+struct cu_range {
+	Dwarf_Addr start, end;
+	Dwarf_Addr max_end;	/* the largest end of this and earlier ranges */
+	Dwarf_Die cu;
+};
+
+struct sc_lines {
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	Elf *elf;		/* libdwfl's copy, with its section layout */
+	Dwarf *dw;
+	/* DWARF address = sh_addr + offset + shift: libdwfl's address
+	 * (sh_addr + the ELF's bias) less the DWARF's bias. */
+	Dwarf_Addr shift;
+	struct cu_range *ranges;	/* sorted by start */
+	size_t nranges, cap;
+	char *cwd;		/* stripped from the start of file names */
+	size_t cwdlen;
+};
+
+/* Offline callbacks.  Separate debug files are looked for only when the
+ * object has no DWARF of its own, and sc_lines_open does not start
+ * libdwfl for an object without a line table: a lint run never waits on
+ * a debuginfod server. */
+static char *debuginfo_path;
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = &debuginfo_path,
+};
+
+void sc_lines_close(struct sc_lines *l)
+{
+	if (!l)
+		return;
+	if (l->dwfl)
+		dwfl_end(l->dwfl);
+	free(l->ranges);
+	free(l->cwd);
+	free(l);
+}
+
+static int dwfl_failure(struct sc_lines *l, struct sc_err *err,
+			const char *what)
+{
+	sc_errf(err, "%s: %s", what, dwfl_errmsg(-1));
+	sc_lines_close(l);
+	return -1;
+}
+
+static bool is_line_table(Elf *elf, size_t shstrndx, Elf_Scn *scn)
+{
+	GElf_Shdr shdr;
+	const char *name;
+
+	if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
+		return false;
+	name = elf_strptr(elf, shstrndx, shdr.sh_name);
+	return name && (!strcmp(name, ".debug_line") ||
+			!strcmp(name, ".zdebug_line"));
+}
+
+/* Does the object carry a line table itself?  Asked with libelf alone
+ * before libdwfl is started: most objects checked have no DWARF, and
+ * libdwfl's layout of a module's sections costs more than this look.
+ * It also keeps libdwfl from looking for separate debug files (and
+ * possibly asking a debuginfod server) for objects without DWARF. */
+static int has_line_table(const char *path, struct sc_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	bool found = false;
+
+	if (fd < 0)
+		return sc_errf(err, "cannot open: %s", strerror(errno));
+	/* As dwfl_begin does: libelf reads nothing before it is called. */
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && elf_getshdrstrndx(elf, &shstrndx) == 0)
+		while (!found && (scn = elf_nextscn(elf, scn)))
+			found = is_line_table(elf, shstrndx, scn);
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
+static int report(struct sc_lines *l, const char *path, struct sc_err *err)
+{
+	GElf_Addr bias;
+
+	l->dwfl = dwfl_begin(&offline_callbacks);
+	if (!l->dwfl)
+		return dwfl_failure(l, err, "cannot start libdwfl");
+	l->mod = dwfl_report_offline(l->dwfl, path, path, -1);
+	if (!l->mod)
+		return dwfl_failure(l, err, "cannot read DWARF");
+	if (dwfl_report_end(l->dwfl, NULL, NULL) != 0)
+		return dwfl_failure(l, err, "cannot read DWARF");
+	l->elf = dwfl_module_getelf(l->mod, &bias);
+	if (!l->elf)
+		return dwfl_failure(l, err, "cannot read DWARF");
+	l->shift = bias;
+	return 0;
+}
+
+static int add_range(struct sc_lines *l, const Dwarf_Die *cu,
+		     Dwarf_Addr start, Dwarf_Addr end)
+{
+	if (start >= end)
+		return 0;
+	if (sc_grow(&l->ranges, &l->cap, l->nranges + 1, sizeof(*l->ranges)))
+		return -1;
+	l->ranges[l->nranges++] = (struct cu_range){
+		.start = start, .end = end, .cu = *cu };
+	return 0;
+}
+
+static int add_unit(struct sc_lines *l, Dwarf_Die *cu)
+{
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(cu, off, &base, &start, &end)) > 0)
+		if (add_range(l, cu, start, end))
+			return -1;
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct cu_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+static void sort_ranges(struct sc_lines *l)
+{
+	Dwarf_Addr reach = 0;
+	size_t i;
+
+	if (l->nranges)
+		qsort(l->ranges, l->nranges, sizeof(*l->ranges), range_cmp);
+	for (i = 0; i < l->nranges; i++) {
+		if (l->ranges[i].end > reach)
+			reach = l->ranges[i].end;
+		l->ranges[i].max_end = reach;
+	}
+}
+
+/* Loads the DWARF (relocating it) and indexes its units.  Type units
+ * hold no code; a unit without ranges has no rows to find. */
+static int index_units(struct sc_lines *l, struct sc_err *err)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die die;
+	Dwarf_Addr bias;
+	uint8_t type;
+
+	l->dw = dwfl_module_getdwarf(l->mod, &bias);
+	if (!l->dw)
+		return dwfl_failure(l, err, "cannot read DWARF");
+	l->shift -= bias;
+	while (dwarf_get_units(l->dw, cu, &cu, NULL, &type, &die, NULL) == 0) {
+		if (type == DW_UT_type || type == DW_UT_split_type)
+			continue;
+		if (add_unit(l, &die)) {
+			sc_lines_close(l);
+			return sc_errf(err, "out of memory");
+		}
+	}
+	sort_ranges(l);
+	return 0;
+}
+
+int sc_lines_open(struct sc_lines **out, const char *path,
+		  struct sc_err *err)
+{
+	struct sc_lines *l;
+	int has;
+
+	*out = NULL;
+	has = has_line_table(path, err);
+	if (has <= 0)
+		return has;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return sc_errf(err, "out of memory");
+	if (report(l, path, err) || index_units(l, err))
+		return -1;
+	l->cwd = getcwd(NULL, 0);
+	if (l->cwd && strcmp(l->cwd, "/"))
+		l->cwdlen = strlen(l->cwd);
+	*out = l;
+	return 0;
+}
+
+/* The section's range in DWARF addresses; false when it has none (a
+ * section that is not SHF_ALLOC is not laid out). */
+static bool section_range(const struct sc_lines *l, size_t shndx,
+			  Dwarf_Addr *start, Dwarf_Addr *size)
+{
+	Elf_Scn *scn = elf_getscn(l->elf, shndx);
+	GElf_Shdr shdr;
+
+	if (!scn || !gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_ALLOC))
+		return false;
+	*start = shdr.sh_addr + l->shift;
+	*size = shdr.sh_size;
+	return true;
+}
+
+/* The row for addr: the unit whose range holds it (the last range that
+ * starts at or before addr, then earlier ones while one of them may
+ * still reach addr, since ranges of different units may nest), then the
+ * row in that unit's line table. */
+static Dwarf_Line *find_row(struct sc_lines *l, Dwarf_Addr addr)
+{
+	size_t lo = 0, hi = l->nranges, i;
+	Dwarf_Line *line;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->ranges[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i-- > 0 && l->ranges[i].max_end > addr;) {
+		if (addr >= l->ranges[i].end)
+			continue;
+		line = dwarf_getsrc_die(&l->ranges[i].cu, addr);
+		if (line)
+			return line;
+	}
+	return NULL;
+}
+
+/* DWARF names files by absolute path, joined with the compilation
+ * directory.  Print it as given, but one under the current directory
+ * relative to it: what a user ran the tool from is what they can open. */
+static const char *shown_file(const struct sc_lines *l, const char *file)
+{
+	if (l->cwdlen && !strncmp(file, l->cwd, l->cwdlen) &&
+	    file[l->cwdlen] == '/' && file[l->cwdlen + 1])
+		return file + l->cwdlen + 1;
+	return file;
+}
+
+int sc_lines_lookup(struct sc_lines *l, size_t shndx, uint64_t off,
+		    char *buf, size_t len)
+{
+	Dwarf_Addr start, size, at;
+	Dwarf_Line *line;
+	const char *file;
+	int lineno = 0, n;
+
+	if (!l || !section_range(l, shndx, &start, &size) || off >= size)
+		return -1;
+	line = find_row(l, start + off);
+	if (!line || dwarf_lineaddr(line, &at) || dwarf_lineno(line, &lineno))
+		return -1;
+	file = dwarf_linesrc(line, NULL, NULL);
+	/* Line 0 is DWARF's "no source line"; and a row from another
+	 * section would name the wrong code. */
+	if (!file || lineno <= 0 || at < start || at > start + off)
+		return -1;
+	n = snprintf(buf, len, "%s:%d", shown_file(l, file), lineno);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
