@@ -43,22 +43,49 @@ static int emit(FILE *out, const struct sc_output *o,
 	return 0;
 }
 
-static int write_report(const struct sc_output *o, const struct sc_report *r)
+/* The report is made in memory first: one that fails halfway (libyaml
+ * refuses a path that is not UTF-8) prints nothing rather than half. */
+static int render(const struct sc_output *o, const struct sc_report *r,
+		  char **buf, size_t *len)
 {
-	FILE *out = stdout;
+	FILE *mem = open_memstream(buf, len);
 	struct sc_err err;
 	int ret;
 
+	if (!mem) {
+		fprintf(stderr, "scstool: out of memory\n");
+		return -1;
+	}
+	ret = emit(mem, o, r, &err);
+	if (fclose(mem) && !ret)
+		ret = sc_errf(&err, "out of memory");
+	if (ret)
+		fprintf(stderr, "scstool: cannot make the report: %s\n",
+			err.msg);
+	return ret;
+}
+
+static int write_report(const struct sc_output *o, const struct sc_report *r)
+{
+	FILE *out = stdout;
+	char *buf = NULL;
+	size_t len = 0;
+	int ret = render(o, r, &buf, &len);
+
+	if (ret || (!len && !o->report_path)) {
+		free(buf);
+		return ret ? SC_EXIT_USAGE : 0;
+	}
 	if (o->report_path && !(out = fopen(o->report_path, "w"))) {
 		fprintf(stderr, "scstool: cannot write %s: %s\n",
 			o->report_path, strerror(errno));
+		free(buf);
 		return SC_EXIT_USAGE;
 	}
-	ret = emit(out, o, r, &err);
-	if (ret)
-		fprintf(stderr, "scstool: cannot write the report: %s\n",
-			err.msg);
-	if ((out != stdout ? fclose(out) : fflush(out)) && !ret) {
+	if (fwrite(buf, 1, len, out) != len)
+		ret = -1;
+	free(buf);
+	if ((out != stdout ? fclose(out) : fflush(out)) || ret) {
 		fprintf(stderr, "scstool: cannot write %s: %s\n",
 			o->report_path ? o->report_path : "the report",
 			strerror(errno));

@@ -5,8 +5,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/demo
 sc=$root/scstool
 mkdir -p "$out" || exit 2
-gcc -O2 -ffunction-sections -fno-asynchronous-unwind-tables \
-	-c "$root/tests/demo/demo.c" -o "$out/demo.o" || exit 2
+(cd "$root/tests/demo" && gcc -g -O2 -ffunction-sections \
+	-fno-asynchronous-unwind-tables -c demo.c -o "$out/demo.o") || exit 2
 gcc -c "$root/tests/demo/prefixed.S" -o "$out/prefixed.o" || exit 2
 cd "$out" || exit 2
 
@@ -17,6 +17,7 @@ show() {
 	echo
 }
 
+show lint --format=yaml demo.o
 show check -v demo.o
 show dump demo.o
 echo "\$ readelf -rW demo.o   # the table's relocations"
@@ -25,4 +26,8 @@ show check demo.o
 show check prefixed.o
 show check -W prefixed-branch=warning prefixed.o
 show dump prefixed.o
+printf 'rules:\n  prefixed-branch: warning\nsuppress:\n  - rule: not-a-branch\n    function: log_target\n' >demo.yaml
+echo "\$ cat demo.yaml"
+cat demo.yaml
+show check --config demo.yaml -v --stats demo.o prefixed.o
 exit 0
