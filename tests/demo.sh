@@ -5,8 +5,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/demo
 sc=$root/scstool
 mkdir -p "$out" || exit 2
-(cd "$root/tests/demo" && gcc -g -O2 -ffunction-sections \
-	-fno-asynchronous-unwind-tables -c demo.c -o "$out/demo.o") || exit 2
+# Built as kernel code is (no PIE), with -g for source lines that read
+# relative to the repository.
+gcc -g -O2 -fno-pie -ffunction-sections -fno-asynchronous-unwind-tables \
+	-fdebug-prefix-map="$root/"= -c "$root/tests/demo/demo.c" \
+	-o "$out/demo.o" || exit 2
 gcc -c "$root/tests/demo/prefixed.S" -o "$out/prefixed.o" || exit 2
 cd "$out" || exit 2
 

@@ -45,7 +45,7 @@ tables_one() {
 		fi
 }
 export REAL_MODS REAL_OBJTOOL
-export -f has_table strip_table strip_one objtool_one tables_one table_set
+export -f has_table strip_table strip_one objtool_one tables_one table_set table_entries
 
 # each FUNC: runs FUNC on every module of modules.list, two at a time.
 each() {
