@@ -1,9 +1,14 @@
 #include "arch.h"
 
-extern const struct sc_arch sc_arch_x86_64;
+extern const struct sc_arch sc_arch_x86_64, sc_arch_i386, sc_arch_arm64,
+	sc_arch_ppc64, sc_arch_ppc32;
 
 static const struct sc_arch *const backends[] = {
 	&sc_arch_x86_64,
+	&sc_arch_i386,
+	&sc_arch_arm64,
+	&sc_arch_ppc64,
+	&sc_arch_ppc32,
 };
 
 const struct sc_arch *sc_arch_for(const GElf_Ehdr *ehdr)
@@ -36,4 +41,18 @@ const char *sc_kind_name(enum sc_kind kind)
 		break;
 	}
 	return "other";
+}
+
+const cs_insn *sc_arch_decode_at(csh h, cs_insn *insn, const uint8_t *bytes,
+				 size_t size, uint64_t off)
+{
+	const uint8_t *code;
+	size_t left;
+	uint64_t addr = off;
+
+	if (off >= size || size - off < 4)
+		return NULL;
+	code = bytes + off;
+	left = 4;
+	return cs_disasm_iter(h, &code, &left, &addr, insn) ? insn : NULL;
 }

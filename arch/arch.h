@@ -24,6 +24,24 @@ struct sc_branch {
 	int64_t addend;		/* the addend that targets the symbol's start */
 };
 
+/* What a backend's own rules see of a site, and how they report. */
+struct sc_site_view {
+	enum sc_kind kind;
+	uint32_t reloc_type;
+	uint64_t offset;		/* the site, in its section */
+	const uint8_t *bytes;		/* the section's */
+	size_t size;
+	const GElf_Ehdr *ehdr;
+	csh detail;			/* decodes neighbouring instructions */
+	const char *insn;		/* the site's disassembly */
+	const char *trampoline;
+	/* Reports a finding of the rule named rule (from the generic rule
+	 * table) about this site; returns -1 when memory runs out. */
+	int (*report)(void *ctx, const char *rule, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	void *ctx;
+};
+
 struct sc_arch {
 	const char *name;
 	uint16_t machine;
@@ -49,10 +67,11 @@ struct sc_arch {
 	 * branch from an ordinary reference. */
 	bool (*looks_like_branch)(const uint8_t *bytes, size_t size,
 				  uint64_t field);
-	/* Classifies insn (decoded at start) when field is its branch
-	 * displacement; false when it is not a direct branch. */
-	bool (*classify)(const cs_insn *insn, uint64_t start, uint64_t field,
-			 struct sc_branch *out);
+	/* Classifies insn (decoded with detail at start) when field, which
+	 * a relocation of this type and addend fills, is its branch target;
+	 * false when it is not a direct branch. */
+	bool (*classify)(const cs_insn *insn, uint32_t type, int64_t addend,
+			 uint64_t start, uint64_t field, struct sc_branch *out);
 	/* Length of an instruction that Capstone 4 cannot decode but whose
 	 * length the ISA fixes, so that a sweep can step over it; 0 when
 	 * the bytes are not such a known gap.  May be NULL. */
@@ -73,6 +92,8 @@ struct sc_arch {
 	const char *null_form[4];
 	/* The kind of the instruction found at a table entry's site. */
 	enum sc_kind (*kind_at)(const cs_insn *insn);
+	/* The architecture's own checks of a site (may be NULL). */
+	int (*site_rules)(const struct sc_site_view *v);
 };
 
 /* The backend for this ELF header, or NULL. */
@@ -80,6 +101,11 @@ const struct sc_arch *sc_arch_for(const GElf_Ehdr *ehdr);
 
 /* Capstone mode for the file's byte order. */
 cs_mode sc_arch_cs_mode(const struct sc_arch *arch, const GElf_Ehdr *ehdr);
+
+/* Decodes the 4-byte instruction at off (for fixed-width backends), or
+ * NULL; insn must come from cs_malloc(h). */
+const cs_insn *sc_arch_decode_at(csh h, cs_insn *insn, const uint8_t *bytes,
+				 size_t size, uint64_t off);
 
 const char *sc_kind_name(enum sc_kind kind);
 

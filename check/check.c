@@ -280,6 +280,49 @@ static int check_cacheline(struct walk *w, struct sc_site *site)
 	return 0;
 }
 
+struct arch_report {
+	struct walk *w;
+	struct sc_site *site;
+};
+
+/* A backend names the rule; an unknown name is a bug in the backend. */
+__attribute__((format(printf, 3, 4)))
+static int arch_report(void *ctx, const char *name, const char *fmt, ...)
+{
+	struct arch_report *a = ctx;
+	enum sc_rule rule;
+	char msg[320];
+	va_list ap;
+
+	if (sc_rule_parse(name, &rule))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return flag(a->w, a->site, rule, "%s", msg);
+}
+
+/* The backend's own checks: TOC slots, branch ranges, ... */
+static int arch_rules(struct walk *w, struct sc_site *site)
+{
+	const struct sc_arch *arch = w->res->arch;
+	struct arch_report a = { w, site };
+	struct sc_site_view v = {
+		.kind = site->kind, .reloc_type = site->reloc_type,
+		.offset = site->offset, .ehdr = &w->obj->ehdr,
+		.detail = w->dec.detail, .insn = site->insn,
+		.trampoline = w->obj->symbols[site->tramp].name,
+		.report = arch_report, .ctx = &a,
+	};
+	struct sc_err err;
+
+	if (!arch->site_rules)
+		return 0;
+	if (sc_section_bytes(w->obj, site->section, &v.bytes, &v.size, &err))
+		return -1;
+	return arch->site_rules(&v);
+}
+
 /* Facts about a site that matter to some loaders: Jcc support, where it
  * lies, whether a one-store patch could tear. */
 static int site_notes(struct walk *w, struct sc_site *site)
@@ -301,7 +344,7 @@ static int site_notes(struct walk *w, struct sc_site *site)
 		 "marks it INIT and skips it after boot",
 		 sc_kind_name(site->kind), tramp, sec))
 		return -1;
-	return check_cacheline(w, site);
+	return check_cacheline(w, site) ? -1 : arch_rules(w, site);
 }
 
 static int check_site(struct walk *w, struct sc_site *site,
@@ -338,7 +381,8 @@ static struct sc_site *new_site(struct sc_result *res, const struct ref *r,
 	*site = (struct sc_site){
 		.section = r->section, .offset = b->site, .insn_start = start,
 		.insn_len = insn->size, .reloc_offset = r->rel.offset,
-		.addend = r->rel.addend, .tramp = r->rel.sym,
+		.reloc_type = r->rel.type, .addend = r->rel.addend,
+		.tramp = r->rel.sym,
 		.kind = b->kind, .in_table = true,
 	};
 	memcpy(site->bytes, insn->bytes, insn->size < sizeof(site->bytes) ?
@@ -436,7 +480,8 @@ static int visit_branch(struct walk *w, const struct ref *r)
 	if (!p->found)
 		return undecodable(w, r, bytes, size, p->stuck);
 	insn = sc_decode_detail(&w->dec, bytes, size, p->start);
-	if (insn && arch->classify(insn, p->start, r->rel.offset, &b))
+	if (insn && arch->classify(insn, r->rel.type, r->rel.addend, p->start,
+				   r->rel.offset, &b))
 		return add_site(w, r, insn, p->start, &b);
 	if (insn)
 		sc_insn_text(insn, text, sizeof(text));

@@ -28,6 +28,7 @@ struct sc_site {
 	uint64_t insn_start;	/* the instruction's first byte (prefixes) */
 	unsigned insn_len;
 	uint64_t reloc_offset;
+	uint32_t reloc_type;
 	int64_t addend;
 	size_t tramp;		/* symbol indices */
 	size_t key;		/* 0 when no key could be found */

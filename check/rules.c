@@ -47,6 +47,18 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"init-site", SC_SEV_NOTE, false,
 		"a site in an .init.* section: the loader marks it INIT and "
 		"skips it after boot" },
+	[SC_RULE_TOC_RESTORE] = {
+		"toc-restore", SC_SEV_ERROR, true,
+		"a call that may switch TOC (R_PPC64_REL24) has no TOC-restore "
+		"slot after it: retargeting it would corrupt r2" },
+	[SC_RULE_TOC_TAIL] = {
+		"toc-tail", SC_SEV_WARNING, false,
+		"a tail call with a TOC may only be retargeted to a function "
+		"that shares the caller's TOC" },
+	[SC_RULE_BRANCH_RANGE] = {
+		"branch-range", SC_SEV_WARNING, false,
+		"a conditional site reaches only +-1 MiB or +-32 KiB; beyond, "
+		"the loader must keep the trampoline" },
 	[SC_RULE_STALE_TABLE] = {
 		"stale-table", SC_SEV_ERROR, false,
 		"the object's .static_call_sites differs from the sites "

@@ -182,7 +182,10 @@ static size_t anchor(const struct sc_object *obj, size_t sec)
 		int bind = GELF_ST_BIND(s->sym.st_info);
 		int vis = GELF_ST_VISIBILITY(s->sym.st_other);
 
+		/* Mapping symbols ($x, $d: arm) mark code and data for
+		 * disassemblers; they are not places to refer to. */
 		if (s->shndx != sec || s->sym.st_shndx == SHN_ABS ||
+		    s->name[0] == '$' ||
 		    (type != STT_SECTION && type != STT_FUNC &&
 		     type != STT_NOTYPE && type != STT_OBJECT))
 			continue;
