@@ -92,6 +92,12 @@ enum sc_cacheline sc_cacheline_of(uint64_t start, unsigned len,
 	return start / align != last / align ? SC_LINE_MAYBE : SC_LINE_SAFE;
 }
 
+uint64_t sc_site_align(const struct sc_arch *arch, const GElf_Shdr *sh)
+{
+	return sh->sh_addralign > arch->insn_width ? sh->sh_addralign
+						   : arch->insn_width;
+}
+
 enum sc_severity sc_result_worst(const struct sc_result *res)
 {
 	enum sc_severity worst = SC_SEV_OFF;
@@ -262,10 +268,11 @@ static int check_key(struct walk *w, struct sc_site *site)
 static int check_cacheline(struct walk *w, struct sc_site *site)
 {
 	const GElf_Shdr *sh = &w->obj->sections[site->section].shdr;
+	uint64_t align = sc_site_align(w->res->arch, sh);
 	unsigned line = w->opts->cacheline;
 
 	site->cacheline = sc_cacheline_of(site->insn_start, site->insn_len,
-					  sh->sh_addralign, line);
+					  align, line);
 	if (site->cacheline == SC_LINE_CROSSES)
 		return flag(w, site, SC_RULE_CACHELINE, "the %u bytes of the "
 			    "%s cross a %u-byte cache line", site->insn_len,
@@ -275,8 +282,7 @@ static int check_cacheline(struct walk *w, struct sc_site *site)
 			    "%s may cross a %u-byte cache line: the section "
 			    "is only %llu-byte aligned", site->insn_len,
 			    sc_kind_name(site->kind), line,
-			    (unsigned long long)(sh->sh_addralign ?
-						 sh->sh_addralign : 1));
+			    (unsigned long long)(align ? align : 1));
 	return 0;
 }
 
@@ -414,7 +420,8 @@ static int visit_got(struct walk *w, const struct ref *r)
 	if (check_key(w, site))
 		return -1;
 	site->cacheline = sc_cacheline_of(site->insn_start, site->insn_len,
-		w->obj->sections[site->section].shdr.sh_addralign,
+		sc_site_align(w->res->arch,
+			      &w->obj->sections[site->section].shdr),
 		w->opts->cacheline);
 	return flag(w, site, SC_RULE_GOT_INDIRECT, "%s to %s through the "
 		    "GOT (-fno-plt or PIC): the loader cannot patch it; call "
@@ -473,7 +480,7 @@ static int visit_branch(struct walk *w, const struct ref *r)
 	const cs_insn *insn;
 	struct sc_branch b;
 	struct sc_err err;
-	char what[160], text[64];
+	char what[320], text[64], at[160];
 
 	if (sc_section_bytes(w->obj, r->section, &bytes, &size, &err))
 		return -1;
@@ -485,8 +492,16 @@ static int visit_branch(struct walk *w, const struct ref *r)
 		return add_site(w, r, insn, p->start, &b);
 	if (insn)
 		sc_insn_text(insn, text, sizeof(text));
-	snprintf(what, sizeof(what), "they lie inside `%s` at +0x%llx",
-		 insn ? text : "(undecodable)", (unsigned long long)p->start);
+	/* Fixed width: the word is an instruction, just not a site. */
+	if (arch->insn_width) {
+		snprintf(what, sizeof(what), "`%s` is no call, tail call or "
+			 "conditional tail call the loader patches; reference "
+			 "to", insn ? text : "(undecodable)");
+		return note_ref(w, r, SC_RULE_NOT_A_BRANCH, what);
+	}
+	sc_symbols_where(w->syms, r->section, p->start, at, sizeof(at));
+	snprintf(what, sizeof(what), "they lie inside `%s` at %s",
+		 insn ? text : "(undecodable)", at);
 	return not_on_boundary(w, r, what);
 }
 

@@ -92,4 +92,8 @@ const char *sc_cacheline_name(enum sc_cacheline c);
 enum sc_cacheline sc_cacheline_of(uint64_t start, unsigned len,
 				  uint64_t align, unsigned line);
 
+/* The alignment a site's bytes are sure of: the section's, or the
+ * instruction width of a fixed-width ISA, whichever is larger. */
+uint64_t sc_site_align(const struct sc_arch *arch, const GElf_Shdr *sh);
+
 #endif

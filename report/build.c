@@ -219,7 +219,7 @@ static void fill_entry(struct sc_report_site *r,
 		sc_insn_text(insn, s.insn, sizeof(s.insn));
 	}
 	s.cacheline = sc_cacheline_of(s.insn_start, s.insn_len,
-		in->obj->sections[e->section].shdr.sh_addralign,
+		sc_site_align(in->arch, &in->obj->sections[e->section].shdr),
 		in->cacheline);
 	fill_site(r, in, &s, oom);
 	r->flags = e->flags;

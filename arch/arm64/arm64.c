@@ -85,8 +85,9 @@ const struct sc_arch sc_arch_arm64 = {
 	.machine = EM_AARCH64,
 	.elfclass = ELFCLASS64,
 	.cs_arch = CS_ARCH_ARM64,
+	/* Instructions are little-endian even in big-endian objects. */
 	.cs_mode_le = CS_MODE_ARM,
-	.cs_mode_be = CS_MODE_ARM | CS_MODE_BIG_ENDIAN,
+	.cs_mode_be = CS_MODE_ARM,
 	.insn_width = 4,
 	.max_insn = 4,
 	.table_reloc = R_AARCH64_PREL32,

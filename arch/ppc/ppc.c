@@ -45,7 +45,12 @@ static enum sc_kind ppc_kind_at(const cs_insn *insn)
 		return SC_KIND_CALL;
 	case PPC_INS_B:
 		return SC_KIND_TAIL;
-	case PPC_INS_BC:	/* beq, bne, ...: bc with a condition */
+	/* bc, with a condition (beq, bne, ...) or on CTR (bdnz, bdz and
+	 * their t/f forms): relative, no link. */
+	case PPC_INS_BC:
+	case PPC_INS_BDNZ: case PPC_INS_BDZ:
+	case PPC_INS_BDNZT: case PPC_INS_BDNZF:
+	case PPC_INS_BDZT: case PPC_INS_BDZF:
 		return SC_KIND_COND;
 	default:
 		return SC_KIND_NONE;
