@@ -18,6 +18,8 @@ binutils:cmd:objcopy
 xz-utils:cmd:xz
 clang:cmd:clang
 lld:cmd:ld.lld
+llvm:cmd:llvm-objdump
+llvm:cmd:llvm-readelf
 gawk:cmd:gawk
 valgrind:cmd:valgrind
 time:cmd:/usr/bin/time

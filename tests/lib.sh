@@ -59,26 +59,67 @@ cc_fixture() {
 # The table of FILE in its own order, one line per entry:
 # "SECTION_INDEX SECTION+0xOFF KEY FLAGS", read with readelf alone, so that
 # it checks scstool's writer independently.  gawk, not mawk: strtonum.
+# A RELA table (.rela.static_call_sites) carries its addends in the
+# relocations; a REL one (.rel.static_call_sites, i386) keeps them in the
+# table's own words, read from `readelf -x` in the file's byte order.
 table_entries() {
-	local f=$1
+	local f=$1 shdrs
+	shdrs=$(readelf -SW "$f")
 	{
-		readelf -SW "$f" | sed 's/\[ */[/' |
+		printf '%s\n' "$shdrs" | sed 's/\[ */[/' |
 			gawk '$1 ~ /^\[[0-9]+\]$/ { print "S", substr($1, 2) + 0, $2 }'
+		# st_other bits beyond the visibility show up as one more
+		# bracketed column ("DEFAULT [<localentry>: 8]" on ppc64 ELFv2).
 		readelf -sW "$f" |
-			gawk '$1 ~ /^[0-9]+:$/ && NF >= 8 && $4 != "SECTION" { print "Y", $8, $2, $7 }'
+			gawk '{ $0 = gensub(/(DEFAULT|HIDDEN|PROTECTED|INTERNAL) +\[[^]]*\]/, "\\1", 1) }
+			     $1 ~ /^[0-9]+:$/ && NF >= 8 && $4 != "SECTION" { print "Y", $8, $2, $7 }'
+		case $shdrs in
+		*" .rel.static_call_sites "*)
+			readelf -hW "$f" |
+				gawk '$1 == "Data:" { print "E", /big endian/ ? "be" : "le" }'
+			# Each line: "  0xADDR " then 16 bytes as hex in groups
+			# of four (36 columns), then their ASCII.
+			readelf -x .static_call_sites "$f" 2>/dev/null |
+				gawk 'match($0, /^  0x[0-9a-f]+ /) {
+					h = substr($0, RLENGTH + 1, 35); gsub(/ /, "", h)
+					print "X", substr($1, 3), h }'
+			;;
+		esac
 		readelf -rW "$f" |
-			gawk '/^Relocation section/ { on = ($3 == "'"'"'.rela.static_call_sites'"'"'") ; next }
-			     on && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { a = $NF; if ($(NF-1) == "-") a = "-" a; print "R", $1, $(NF-2), a }'
+			gawk '/^Relocation section/ {
+				on = ($3 == "'"'"'.rela.static_call_sites'"'"'") ? 1 :
+				     ($3 == "'"'"'.rel.static_call_sites'"'"'") ? 2 : 0
+				next
+			     }
+			     on == 1 && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { a = $NF; if ($(NF-1) == "-") a = "-" a; print "R", $1, $(NF-2), a }
+			     on == 2 && NF >= 5 && $1 ~ /^[0-9a-f]+$/ { print "R", $1, $NF, "=" }'
 	} | gawk '
 		$1 == "S" { sec[$2] = $3; idx[$3] = $2; next }
 		$1 == "Y" { if (!($2 in yv)) { yv[$2] = $3; ys[$2] = $4 } next }
+		$1 == "E" { be = ($2 == "be"); next }
+		$1 == "X" {
+			b = strtonum("0x" $2)
+			for (i = 1; i < length($3); i += 2) byte[b + (i - 1) / 2] = strtonum("0x" substr($3, i, 2))
+			next
+		}
 		$1 == "R" {
 			off = strtonum("0x" $2); ent = int(off / 8)
-			add = ($4 ~ /^-/) ? -strtonum("0x" substr($4, 2)) : strtonum("0x" $4)
+			if ($4 == "=") {
+				# REL: the addend is the signed word at off.
+				add = 0
+				for (i = 0; i < 4; i++) {
+					if (!((off + i) in byte)) { add = "?"; break }
+					add = add * 256 + byte[be ? off + i : off + 3 - i]
+				}
+				if (add != "?" && add >= 2147483648) add -= 4294967296
+			} else
+				add = ($4 ~ /^-/) ? -strtonum("0x" substr($4, 2)) : strtonum("0x" $4)
 			if (off % 8 == 0) {
 				if ($3 in yv) { v = strtonum("0x" yv[$3]) + add; s = sec[ys[$3]] }
 				else { v = add; s = $3 }
 				site[ent] = sprintf("%d %s+0x%x", idx[s], s, v)
+				# Bytes that readelf did not show: no value at all.
+				if (add == "?") site[ent] = "? " s "+?"
 			} else { key[ent] = $3; flags[ent] = add }
 			n = (ent + 1 > n) ? ent + 1 : n
 		}
