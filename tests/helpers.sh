@@ -255,3 +255,28 @@ table_rela_at() {
 		on && $1 ~ /^[0-9a-f]+$/ { if (strtonum("0x" $1) == want) { print n; exit } n++ }')
 	[ -n "$base" ] && [ -n "$i" ] && echo $((base + 24 * i))
 }
+
+# rejected FILE [CMD...]: `scstool CMD FILE` (default: check) exits 2 with
+# one stderr line "FILE: error: ...", nothing on stdout, FILE unchanged
+# (compared with FILE.orig when there is one) and no temporary file.
+rejected() {
+	local f=$1
+	shift
+	[ $# -gt 0 ] || set -- check
+	local s
+	sc "$@" "$f" >out 2>err
+	s=$?
+	if [ $s -ne 2 ]; then
+		echo "exit status $s, want 2; stderr:" >&2
+		cat err >&2
+		return 1
+	fi
+	empty out || return 1
+	if [ "$(wc -l <err)" -ne 1 ] || ! grep -q "^$f: error: ." err; then
+		echo "want one line naming $f:" >&2
+		cat err >&2
+		return 1
+	fi
+	if [ -e "$f.orig" ]; then same "$f.orig" "$f" || return 1; fi
+	no_temp
+}

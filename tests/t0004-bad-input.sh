@@ -5,30 +5,6 @@
 source "$(dirname "$0")/lib.sh"
 source "$TEST_ROOT/tests/helpers.sh"
 
-# rejected FILE [CMD...]: `scstool CMD FILE` (default: check) exits 2 with
-# one stderr line "FILE: error: ...", nothing on stdout, FILE unchanged
-# (compared with FILE.orig when there is one) and no temporary file.
-rejected() {
-	local f=$1
-	shift
-	[ $# -gt 0 ] || set -- check
-	local s
-	sc "$@" "$f" >out 2>err
-	s=$?
-	if [ $s -ne 2 ]; then
-		echo "exit status $s, want 2; stderr:" >&2
-		cat err >&2
-		return 1
-	fi
-	empty out || return 1
-	if [ "$(wc -l <err)" -ne 1 ] || ! grep -q "^$f: error: ." err; then
-		echo "want one line naming $f:" >&2
-		cat err >&2
-		return 1
-	fi
-	if [ -e "$f.orig" ]; then same "$f.orig" "$f" || return 1; fi
-	no_temp
-}
 
 # damaged NAME: a fresh copy of the good object as NAME.o (and NAME.o.orig
 # after the caller patched it: see save).

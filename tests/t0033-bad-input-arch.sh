@@ -8,28 +8,6 @@
 source "$(dirname "$0")/lib.sh"
 source "$TEST_ROOT/tests/helpers.sh"
 
-# rejected FILE [CMD...]: `scstool CMD FILE` (default: check) exits 2 with
-# one stderr line "FILE: error: ...", nothing on stdout, FILE the same as
-# FILE.orig, and no temporary file.
-rejected() {
-	local f=$1 s
-	shift
-	[ $# -gt 0 ] || set -- check
-	sc "$@" "$f" >out 2>err
-	s=$?
-	if [ $s -ne 2 ]; then
-		echo "exit status $s, want 2; stderr:" >&2
-		cat err >&2
-		return 1
-	fi
-	empty out || return 1
-	if [ "$(wc -l <err)" -ne 1 ] || ! grep -q "^$f: error: ." err; then
-		echo "want one line naming $f:" >&2
-		cat err >&2
-		return 1
-	fi
-	same "$f.orig" "$f" && no_temp
-}
 
 # be VALUE N: VALUE as N big-endian hex bytes (le is in helpers.sh).
 be() {
