@@ -20,7 +20,7 @@ SAN_OBJS := $(SRCS:%.c=build/san/%.o)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps check test demo bench clean san
+.PHONY: all deps check test demo bench fuzz clean san
 
 all: scstool
 
@@ -54,6 +54,23 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory scstool
 	@bash bench/bench.sh
+
+# Coverage-guided fuzzing of everything that reads input (not in check:
+# its findings are not reproducible run to run).
+FUZZ_OBJS := $(filter-out build/fuzz/cmd/%,$(SRCS:%.c=build/fuzz/%.o))
+FUZZFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+
+build/fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS_ALL) $(FUZZFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_check: tests/fuzz/fuzz_check.c $(FUZZ_OBJS)
+	clang $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-o $@ $^ $(LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory scstool build/fuzz/fuzz_check
+	@bash tests/fuzz/run.sh
 
 clean:
 	rm -rf build scstool

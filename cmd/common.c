@@ -24,10 +24,8 @@ static const char *machine_hint(const GElf_Ehdr *eh)
 int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
 		const struct sc_arch **arch, struct sc_err *err)
 {
-	if (sc_object_open(obj, path, need_rel, err)) {
-		sc_object_close(obj);
+	if (sc_object_open(obj, path, need_rel, err))
 		return -1;
-	}
 	*arch = sc_arch_for(&obj->ehdr);
 	if (!*arch) {
 		sc_errf(err, "unsupported machine %u%s", obj->ehdr.e_machine,

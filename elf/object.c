@@ -293,15 +293,22 @@ int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
 	memset(obj, 0, sizeof(*obj));
 	obj->path = path;
 	obj->fd = -1;
-	if (open_file(obj, path, err))
+	if (open_file(obj, path, err)) {
+		sc_object_close(obj);
 		return -1;
+	}
 	obj->elf = elf_begin(obj->fd, ELF_C_READ_MMAP, NULL);
-	if (!obj->elf)
-		return elf_failure(err, "cannot read ELF");
+	if (!obj->elf) {
+		elf_failure(err, "cannot read ELF");
+		sc_object_close(obj);
+		return -1;
+	}
 	if (check_ident(obj, err) || check_header_sizes(obj, err) ||
 	    check_type(obj, need_rel, err) || load_sections(obj, err) ||
-	    load_symbols(obj, err) || check_reloc_sections(obj, err))
+	    load_symbols(obj, err) || check_reloc_sections(obj, err)) {
+		sc_object_close(obj);
 		return -1;
+	}
 	return 0;
 }
 

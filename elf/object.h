@@ -56,8 +56,8 @@ struct sc_reloc_iter {
 };
 
 /* Opens and validates path; need_rel refuses anything but a relocatable
- * object.  On failure err says why (one line, no file name: the caller
- * adds it). */
+ * object.  On failure nothing stays open and err says why (one line, no
+ * file name: the caller adds it). */
 int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
 		   struct sc_err *err);
 void sc_object_close(struct sc_object *obj);

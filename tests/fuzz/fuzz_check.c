@@ -1,0 +1,81 @@
+/* libFuzzer target: any bytes, read as an object, through everything
+ * check and dump do short of writing a file.  Built by `make fuzz`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../../check/check.h"
+#include "../../check/table.h"
+#include "../../report/build.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* libelf works only once told which ELF version its caller speaks. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return elf_version(EV_CURRENT) == EV_NONE;
+}
+
+static void exercise(const char *path, const struct sc_object *obj,
+		     const struct sc_arch *arch)
+{
+	struct sc_policy policy;
+	struct sc_check_opts opts = { .threads = 1, .cacheline = 64,
+				      .cond_tail = true, .policy = &policy };
+	struct sc_report_input in = { .path = path, .obj = obj, .arch = arch,
+				      .cacheline = 64 };
+	struct sc_report_file f = { 0 }, t = { 0 };
+	struct sc_symbols syms;
+	struct sc_result res = { 0 };
+	struct sc_table_image img;
+	struct sc_entry *found = NULL, *old = NULL;
+	size_t nfound = 0, nold = 0;
+	struct sc_err err;
+
+	sc_policy_defaults(&policy);
+	if (sc_symbols_build(&syms, obj, &err))
+		return;
+	in.syms = &syms;
+	if (!sc_check_object(obj, &syms, &opts, &res, &err) &&
+	    !sc_table_from_sites(&res, &found, &nfound, &err)) {
+		if (!sc_report_from_check(&f, &in, &res, &err))
+			sc_report_file_free(&f);
+		if (!sc_table_image(obj, arch, found, nfound, &img, &err))
+			sc_table_image_free(&img);
+	}
+	if (!sc_table_read(obj, arch, &old, &nold, &err) &&
+	    !sc_report_from_table(&t, &in, old, nold, &err))
+		sc_report_file_free(&t);
+	free(found);
+	free(old);
+	sc_result_free(&res);
+	sc_symbols_free(&syms);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int fd = memfd_create("object", 0);
+	struct sc_object obj;
+	struct sc_err err;
+	char path[64];
+
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (!sc_object_open(&obj, path, false, &err)) {
+		const struct sc_arch *arch = sc_arch_for(&obj.ehdr);
+
+		if (arch)
+			exercise(path, &obj, arch);
+		sc_object_close(&obj);
+	}
+	close(fd);
+	return 0;
+}
