@@ -39,7 +39,8 @@ done
 # pkg-config itself may be what is missing: then every pc check failed.
 [ -z "$missing" ] && exit 0
 
-missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
+missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+missing=${missing% }
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing:$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
