@@ -167,47 +167,54 @@ int sc_table_compare(const struct sc_object *obj, const struct sc_symbols *syms,
 	return 1;
 }
 
-/* The symbol the site field is relocated against, best first: the section
- * symbol; a local symbol of that section; a global one that cannot be
- * preempted (hidden or protected, not weak).  Each changes nothing else
- * in the file.  0 when none exists and a section symbol must be added: a
- * default-visibility global could be preempted in a shared object. */
-static size_t anchor(const struct sc_object *obj, size_t sec)
+/* How good an anchor for the site field a symbol is, best highest: the
+ * section symbol; a local symbol of that section; a global one that
+ * cannot be preempted (hidden or protected, not weak).  Each changes
+ * nothing else in the file.  0: unusable (a default-visibility global
+ * could be preempted in a shared object; mapping symbols such as arm's $x
+ * and $d mark code and data for disassemblers, not places). */
+static int anchor_rank(const struct sc_symbol *s)
 {
-	size_t i, local = 0, pinned = 0;
+	int type = GELF_ST_TYPE(s->sym.st_info);
+	int bind = GELF_ST_BIND(s->sym.st_info);
 
-	for (i = 1; i < obj->nsymbols; i++) {
-		const struct sc_symbol *s = &obj->symbols[i];
-		int type = GELF_ST_TYPE(s->sym.st_info);
-		int bind = GELF_ST_BIND(s->sym.st_info);
-		int vis = GELF_ST_VISIBILITY(s->sym.st_other);
-
-		/* Mapping symbols ($x, $d: arm) mark code and data for
-		 * disassemblers; they are not places to refer to. */
-		if (s->shndx != sec || s->sym.st_shndx == SHN_ABS ||
-		    s->name[0] == '$' ||
-		    (type != STT_SECTION && type != STT_FUNC &&
-		     type != STT_NOTYPE && type != STT_OBJECT))
-			continue;
-		if (type == STT_SECTION)
-			return i;
-		if (bind == STB_LOCAL && !local)
-			local = i;
-		if (bind == STB_GLOBAL && vis != STV_DEFAULT && !pinned)
-			pinned = i;
-	}
-	return local ? local : pinned;
+	if (s->sym.st_shndx == SHN_ABS || s->name[0] == '$')
+		return 0;
+	if (type == STT_SECTION)
+		return 3;
+	if (type != STT_FUNC && type != STT_NOTYPE && type != STT_OBJECT)
+		return 0;
+	if (bind == STB_LOCAL)
+		return 2;
+	if (bind == STB_GLOBAL &&
+	    GELF_ST_VISIBILITY(s->sym.st_other) != STV_DEFAULT)
+		return 1;
+	return 0;
 }
 
-/* Per section: 0 unknown, SIZE_MAX "add a section symbol", else a symbol. */
-static size_t anchor_for(const struct sc_object *obj, size_t sec, size_t *cache)
+/* The best anchor of every section, in one pass over the symbols (the
+ * first of equal rank wins); 0 where a section symbol must be added. */
+static int find_anchors(const struct sc_object *obj, size_t *best)
 {
-	if (!cache[sec]) {
-		cache[sec] = anchor(obj, sec);
-		if (!cache[sec])
-			cache[sec] = SIZE_MAX;
+	int *rank = calloc(obj->nsections, sizeof(*rank));
+	size_t i;
+
+	if (!rank)
+		return -1;
+	for (i = 1; i < obj->nsymbols; i++) {
+		const struct sc_symbol *s = &obj->symbols[i];
+		int r;
+
+		if (!s->shndx || s->shndx >= obj->nsections)
+			continue;
+		r = anchor_rank(s);
+		if (r > rank[s->shndx]) {
+			rank[s->shndx] = r;
+			best[s->shndx] = i;
+		}
 	}
-	return cache[sec];
+	free(rank);
+	return 0;
 }
 
 static void fill_image(const struct sc_object *obj, const struct sc_arch *arch,
@@ -217,8 +224,8 @@ static void fill_image(const struct sc_object *obj, const struct sc_arch *arch,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		size_t a = anchor_for(obj, e[i].section, cache);
-		bool add = a == SIZE_MAX;
+		size_t a = cache[e[i].section];
+		bool add = a == 0;
 		uint64_t base = add ? 0 : obj->symbols[a].sym.st_value;
 		int64_t site = (int64_t)(e[i].offset - base);
 
@@ -245,7 +252,7 @@ int sc_table_image(const struct sc_object *obj, const struct sc_arch *arch,
 	int ret = 0;
 
 	memset(img, 0, sizeof(*img));
-	if (!rel || !words || !cache)
+	if (!rel || !words || !cache || find_anchors(obj, cache))
 		ret = sc_errf(err, "out of memory");
 	else
 		fill_image(obj, arch, e, n, rel, words, cache);

@@ -82,14 +82,13 @@ size_t sc_symmap_index(const struct sc_symmap *m, size_t old)
 
 size_t sc_symmap_section_symbol(const struct sc_symmap *m, size_t sec)
 {
-	size_t k;
+	const size_t *k;
 
 	if (m->existing[sec])
 		return sc_symmap_index(m, m->existing[sec]);
-	for (k = 0; k < m->nnew; k++)
-		if (m->sections[k] == sec)
-			return m->first_global + k;
-	return 0;
+	k = bsearch(&sec, m->sections, m->nnew, sizeof(*m->sections),
+		    size_cmp);
+	return k ? m->first_global + (size_t)(k - m->sections) : 0;
 }
 
 static GElf_Sym section_symbol(size_t sec)
