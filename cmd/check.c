@@ -10,6 +10,7 @@
 #include "../check/config.h"
 #include "../check/table.h"
 #include "../elf/lines.h"
+#include "../elf/file.h"
 #include "../elf/write.h"
 #include "../report/build.h"
 #include "../report/text.h"

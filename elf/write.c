@@ -1,13 +1,10 @@
 #include "write.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "file.h"
 #include "symadd.h"
 
 /* One output section: its header, where its bytes come from, and whether
@@ -412,93 +409,16 @@ static void free_out(struct out *o)
 	sc_symmap_free(&o->map);
 }
 
-static int make_temp(const char *target, char *tmp, size_t len,
-		     struct sc_err *err)
-{
-	const char *base = strrchr(target, '/');
-	int fd;
-
-	if (base)
-		snprintf(tmp, len, "%.*s/.%s.scstool-XXXXXX",
-			 (int)(base - target), target, base + 1);
-	else
-		snprintf(tmp, len, ".%s.scstool-XXXXXX", target);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return sc_errf(err, "cannot create a temporary file beside %s: "
-			       "%s", target, strerror(errno));
-	return fd;
-}
-
-/* No fsync: the rename already keeps the target whole on any failure of
- * ours, which is the promise; crash safety is the file system's, as for
- * compilers and linkers. */
-static int finish(int fd, const char *tmp, const char *target,
-		  const struct stat *st, struct sc_err *err)
-{
-	/* Keep the owner where we may (as root); otherwise the file simply
-	 * becomes the caller's, as with any editor. */
-	if (fchown(fd, st->st_uid, st->st_gid) < 0 && errno != EPERM)
-		return sc_errf(err, "cannot set the owner of %s: %s", tmp,
-			       strerror(errno));
-	if (fchmod(fd, st->st_mode & 07777) < 0)
-		return sc_errf(err, "cannot set the mode of %s: %s", tmp,
-			       strerror(errno));
-	if (rename(tmp, target) < 0)
-		return sc_errf(err, "cannot replace %s: %s", target,
-			       strerror(errno));
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t len, struct sc_err *err)
-{
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return sc_errf(err, "cannot write: %s",
-				       w < 0 ? strerror(errno) : "no progress");
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-int sc_write_copy(const struct sc_object *in, const char *target,
-		  struct sc_err *err)
-{
-	char tmp[PATH_MAX + 32];
-	size_t size;
-	const char *raw = elf_rawfile(in->elf, &size);
-	int fd, ret;
-
-	if (!raw)
-		return lib_failure(err, "cannot read the input");
-	fd = make_temp(target, tmp, sizeof(tmp), err);
-	if (fd < 0)
-		return -1;
-	ret = write_all(fd, raw, size, err);
-	if (!ret)
-		ret = finish(fd, tmp, target, &in->st, err);
-	close(fd);
-	if (ret)
-		unlink(tmp);
-	return ret;
-}
-
 int sc_write_table(const struct sc_object *in, const char *target,
 		   const struct sc_table_image *img, struct sc_err *err)
 {
-	char tmp[PATH_MAX + 32];
+	struct sc_replace r;
 	struct out o = { .in = in, .img = img };
-	int fd, ret = -1;
+	int ret = -1;
 
-	fd = make_temp(target, tmp, sizeof(tmp), err);
-	if (fd < 0)
+	if (sc_replace_begin(&r, target, err))
 		return -1;
-	o.elf = elf_begin(fd, ELF_C_WRITE, NULL);
+	o.elf = elf_begin(r.fd, ELF_C_WRITE, NULL);
 	if (!o.elf)
 		lib_failure(err, "cannot start the output");
 	else if (!build(&o, err))
@@ -506,10 +426,9 @@ int sc_write_table(const struct sc_object *in, const char *target,
 	if (o.elf)
 		elf_end(o.elf);
 	if (!ret)
-		ret = finish(fd, tmp, target, &in->st, err);
-	close(fd);
-	if (ret)
-		unlink(tmp);
+		ret = sc_replace_commit(&r, &in->st, err);
+	else
+		sc_replace_abort(&r);
 	free_out(&o);
 	return ret;
 }

@@ -1,8 +1,7 @@
 /* Writing an object with a new (or regenerated) static-call table.  Every
  * input section keeps its bytes and offset; the table, its relocations and
- * the grown section name table go after them.  The output is written to a
- * temporary file beside the target and renamed over it, so that a failure
- * leaves the target as it was. */
+ * the grown section name table go after them.  The output replaces the
+ * target atomically, through elf/file.h. */
 #ifndef SC_ELF_WRITE_H
 #define SC_ELF_WRITE_H
 
@@ -35,9 +34,5 @@ struct sc_table_image {
 /* Writes in plus img to target (which may be in->path). */
 int sc_write_table(const struct sc_object *in, const char *target,
 		   const struct sc_table_image *img, struct sc_err *err);
-
-/* Writes an exact copy of in to target, the same careful way. */
-int sc_write_copy(const struct sc_object *in, const char *target,
-		  struct sc_err *err);
 
 #endif
