@@ -22,6 +22,7 @@ llvm:cmd:llvm-objdump
 llvm:cmd:llvm-readelf
 gawk:cmd:gawk
 valgrind:cmd:valgrind
+elfutils:cmd:eu-elflint
 time:cmd:/usr/bin/time
 "
 

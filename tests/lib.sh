@@ -17,11 +17,92 @@ rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 tests_passed=0
 tests_failed=0
 
-# Runs scstool; a sanitizer finding (exit 99) is reported loudly.
+# Every object that `scstool check` writes must pass `eu-elflint --gnu-ld`
+# with no complaint that its input did not already draw (elflint does not
+# know LLVM's section types, say, so a clang object draws one before and
+# after).  sc() lints each object it sees written and records the verdict
+# here; done_testing turns the record into one more test of the file.
+ELFLINT_LOG=$WORK.elflint
+: >"$ELFLINT_LOG"
+
+# elflint_text FILE: elflint's complaints about FILE, then its exit status
+# (a timeout or a crash shows as 124 or above).
+elflint_text() {
+	timeout 60 eu-elflint --gnu-ld -q "$1" 2>&1
+	echo "exit $?"
+}
+
+# file_id FILE: what changes when FILE is replaced or written ("none" when
+# it does not exist).  Only regular files count: a FIFO must never be read.
+file_id() {
+	if [ -f "$1" ]; then stat -L -c '%d:%i:%s:%Y' "$1"; else echo none; fi
+}
+
+# For `sc check ARGS`: fills the caller's lint_in, lint_out, lint_id and
+# lint_pre with each input that may be written, where it goes, and the
+# state and complaints before the run.
+lint_plan() {
+	local out="" files=() a next="" dry=0 i
+	shift
+	for a; do
+		if [ -n "$next" ]; then
+			[ "$next" = out ] && out=$a
+			next=""
+			continue
+		fi
+		case $a in
+		-o|--output) next=out ;;
+		--output=*) out=${a#*=} ;;
+		-o?*) out=${a#-o} ;;
+		-j|--jobs|-W|--config|--format|--report) next=skip ;;
+		-n|--dry-run) dry=1 ;;
+		-*) ;;
+		*) files+=("$a") ;;
+		esac
+	done
+	[ $dry -eq 1 ] && return 0
+	[ -n "$out" ] && [ ${#files[@]} -ne 1 ] && return 0
+	for ((i = 0; i < ${#files[@]}; i++)); do
+		[ -f "${files[i]}" ] || continue
+		lint_in+=("${files[i]}")
+		lint_out+=("${out:-${files[i]}}")
+		lint_id+=("$(file_id "${out:-${files[i]}}")")
+		lint_pre+=("$(elflint_text "${files[i]}")")
+	done
+}
+
+# Lints each object that the run wrote, against its input's complaints.
+lint_written() {
+	local i f post new
+	for ((i = 0; i < ${#lint_out[@]}; i++)); do
+		f=${lint_out[i]}
+		[ -f "$f" ] && [ "$(file_id "$f")" != "${lint_id[i]}" ] || continue
+		[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+		post=$(elflint_text "$f")
+		new=$(comm -13 <(printf '%s\n' "${lint_pre[i]}" | grep -v '^exit ' | sort) \
+			<(printf '%s\n' "$post" | grep -v '^exit 0$' | sort))
+		# A status of 1 with nothing new is the input's own complaints.
+		new=$(printf '%s\n' "$new" | grep -v '^exit 1$' | grep .)
+		if [ -n "$new" ]; then
+			printf 'FAIL %s (written from %s):\n%s\n' "$PWD/$f" \
+				"${lint_in[i]}" "$(printf '%s\n' "$new" | sed 's/^/    /')" \
+				>>"$ELFLINT_LOG"
+			echo "ELFLINT FAILURE: $f: $new" >&2
+		else
+			echo "ok $PWD/$f" >>"$ELFLINT_LOG"
+		fi
+	done
+}
+
+# Runs scstool; a sanitizer finding (exit 99) is reported loudly, and so
+# is an object it wrote that eu-elflint finds worse than its input.
 sc() {
+	local lint_in=() lint_out=() lint_id=() lint_pre=()
+	[ "${1:-}" = check ] && lint_plan "$@"
 	"$SCSTOOL" "$@"
 	local s=$?
 	[ $s -eq 99 ] && echo "SANITIZER FAILURE: scstool $*" >&2
+	[ ${#lint_out[@]} -gt 0 ] && lint_written
 	return $s
 }
 
@@ -144,6 +225,12 @@ changed_sections() {
 }
 
 done_testing() {
+	local linted
+	linted=$(grep -c '^ok ' "$ELFLINT_LOG")
+	if [ -s "$ELFLINT_LOG" ]; then
+		expect "every object that check wrote passes eu-elflint --gnu-ld ($linted linted)" '
+			! grep -A20 "^FAIL" "$ELFLINT_LOG"'
+	fi
 	echo "# $TEST_NAME: $tests_passed passed, $tests_failed failed"
 	[ -n "${TEST_COUNTS:-}" ] && echo "$tests_passed $tests_failed" >>"$TEST_COUNTS"
 	[ "$tests_failed" -eq 0 ]
