@@ -124,7 +124,7 @@ static int analyse(struct job *j)
 	    sc_table_read(&j->obj, j->arch, &j->existing, &j->nexisting, &e))
 		return fail(j, &e);
 	/* Without line information, findings name function+0xoff alone. */
-	if (sc_lines_open(&j->lines, j->path, &e))
+	if (sc_lines_open(&j->lines, &j->obj, &e))
 		j->lines = NULL;
 	return SC_EXIT_OK;
 }

@@ -92,7 +92,7 @@ static int read_table(const char *path, const struct sc_object *obj,
 		return -1;
 	}
 	in.syms = &syms;
-	if (sc_lines_open(&in.lines, path, err))
+	if (sc_lines_open(&in.lines, obj, err))
 		in.lines = NULL;
 	ret = sc_report_from_table(f, &in, e, n, err);
 	sc_lines_close(in.lines);

@@ -14,10 +14,8 @@
 #include "lines.h"
 
 #include <dwarf.h>
-#include <errno.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,6 +35,7 @@ struct cu_range {
 struct sc_lines {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
+	char *image;		/* the object's bytes, for libdwfl to relocate */
 	Elf *elf;		/* libdwfl's copy, with its section layout */
 	Dwarf *dw;
 	/* DWARF address = sh_addr + offset + shift: libdwfl's address
@@ -65,6 +64,7 @@ void sc_lines_close(struct sc_lines *l)
 		return;
 	if (l->dwfl)
 		dwfl_end(l->dwfl);
+	free(l->image);
 	free(l->ranges);
 	free(l->cwd);
 	free(l);
@@ -78,52 +78,42 @@ static int dwfl_failure(struct sc_lines *l, struct sc_err *err,
 	return -1;
 }
 
-static bool is_line_table(Elf *elf, size_t shstrndx, Elf_Scn *scn)
+/* Does the object carry a line table itself?  Asked of the model before
+ * libdwfl is started: most objects checked have no DWARF, and libdwfl's
+ * layout of a module's sections costs more than this look.  It also
+ * keeps libdwfl from looking for separate debug files (and possibly
+ * asking a debuginfod server) for objects without DWARF. */
+static bool has_line_table(const struct sc_object *obj)
 {
-	GElf_Shdr shdr;
-	const char *name;
+	size_t i;
 
-	if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS)
-		return false;
-	name = elf_strptr(elf, shstrndx, shdr.sh_name);
-	return name && (!strcmp(name, ".debug_line") ||
-			!strcmp(name, ".zdebug_line"));
+	for (i = 1; i < obj->nsections; i++)
+		if (obj->sections[i].shdr.sh_type != SHT_NOBITS &&
+		    (!strcmp(obj->sections[i].name, ".debug_line") ||
+		     !strcmp(obj->sections[i].name, ".zdebug_line")))
+			return true;
+	return false;
 }
 
-/* Does the object carry a line table itself?  Asked with libelf alone
- * before libdwfl is started: most objects checked have no DWARF, and
- * libdwfl's layout of a module's sections costs more than this look.
- * It also keeps libdwfl from looking for separate debug files (and
- * possibly asking a debuginfod server) for objects without DWARF. */
-static int has_line_table(const char *path, struct sc_err *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf *elf;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	bool found = false;
-
-	if (fd < 0)
-		return sc_errf(err, "cannot open: %s", strerror(errno));
-	/* As dwfl_begin does: libelf reads nothing before it is called. */
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (elf && elf_getshdrstrndx(elf, &shstrndx) == 0)
-		while (!found && (scn = elf_nextscn(elf, scn)))
-			found = is_line_table(elf, shstrndx, scn);
-	elf_end(elf);
-	close(fd);
-	return found;
-}
-
-static int report(struct sc_lines *l, const char *path, struct sc_err *err)
+/* libdwfl reads the bytes the model read, never the file again (which
+ * may have changed since), from its own copy: it applies relocations to
+ * the debug sections in place. */
+static int report(struct sc_lines *l, const struct sc_object *obj,
+		  struct sc_err *err)
 {
 	GElf_Addr bias;
 
+	l->image = malloc(obj->size);
+	if (!l->image) {
+		sc_lines_close(l);
+		return sc_errf(err, "out of memory");
+	}
+	memcpy(l->image, obj->image, obj->size);
 	l->dwfl = dwfl_begin(&offline_callbacks);
 	if (!l->dwfl)
 		return dwfl_failure(l, err, "cannot start libdwfl");
-	l->mod = dwfl_report_offline(l->dwfl, path, path, -1);
+	l->mod = dwfl_report_offline_memory(l->dwfl, obj->path, obj->path,
+					    l->image, obj->size);
 	if (!l->mod)
 		return dwfl_failure(l, err, "cannot read DWARF");
 	if (dwfl_report_end(l->dwfl, NULL, NULL) != 0)
@@ -206,20 +196,18 @@ static int index_units(struct sc_lines *l, struct sc_err *err)
 	return 0;
 }
 
-int sc_lines_open(struct sc_lines **out, const char *path,
+int sc_lines_open(struct sc_lines **out, const struct sc_object *obj,
 		  struct sc_err *err)
 {
 	struct sc_lines *l;
-	int has;
 
 	*out = NULL;
-	has = has_line_table(path, err);
-	if (has <= 0)
-		return has;
+	if (!has_line_table(obj))
+		return 0;
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return sc_errf(err, "out of memory");
-	if (report(l, path, err) || index_units(l, err))
+	if (report(l, obj, err) || index_units(l, err))
 		return -1;
 	l->cwd = getcwd(NULL, 0);
 	if (l->cwd && strcmp(l->cwd, "/"))

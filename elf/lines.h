@@ -6,13 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "object.h"
 #include "sc_err.h"
 
 struct sc_lines;
 
-/* Opens the line information of the object at path.  *out is NULL (and
- * the call succeeds) when the object has no DWARF line table. */
-int sc_lines_open(struct sc_lines **out, const char *path,
+/* Opens the line information of obj, from the bytes obj was read from
+ * (never the file again).  *out is NULL (and the call succeeds) when the
+ * object has no DWARF line table. */
+int sc_lines_open(struct sc_lines **out, const struct sc_object *obj,
 		  struct sc_err *err);
 
 /* "file:line" of the code at offset off of section shndx into buf;

@@ -1,31 +1,13 @@
 #include "object.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "file.h"
 
 static int elf_failure(struct sc_err *err, const char *what)
 {
 	return sc_errf(err, "%s: %s", what, elf_errmsg(-1));
-}
-
-static int open_file(struct sc_object *obj, const char *path,
-		     struct sc_err *err)
-{
-	obj->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (obj->fd < 0)
-		return sc_errf(err, "cannot open: %s", strerror(errno));
-	if (fstat(obj->fd, &obj->st) < 0)
-		return sc_errf(err, "cannot stat: %s", strerror(errno));
-	if (S_ISDIR(obj->st.st_mode))
-		return sc_errf(err, "is a directory");
-	if (!S_ISREG(obj->st.st_mode))
-		return sc_errf(err, "not a regular file");
-	if (obj->st.st_size == 0)
-		return sc_errf(err, "empty file, not an ELF object");
-	return 0;
 }
 
 static int check_ident(struct sc_object *obj, struct sc_err *err)
@@ -73,11 +55,11 @@ static int check_header_sizes(struct sc_object *obj, struct sc_err *err)
 			       "ELF%d (%zu): %s", obj->ehdr.e_shentsize, bits,
 			       shsize, layout_hint(obj->ehdr.e_shentsize,
 						   shsize));
-	if (obj->ehdr.e_shoff > (uint64_t)obj->st.st_size)
+	if (obj->ehdr.e_shoff > (uint64_t)obj->size)
 		return sc_errf(err, "section header table at 0x%llx is past "
 			       "the end of the file (0x%llx bytes): truncated",
 			       (unsigned long long)obj->ehdr.e_shoff,
-			       (unsigned long long)obj->st.st_size);
+			       (unsigned long long)obj->size);
 	return 0;
 }
 
@@ -85,7 +67,7 @@ static int check_section_bounds(const struct sc_object *obj, size_t i,
 				struct sc_err *err)
 {
 	const GElf_Shdr *sh = &obj->sections[i].shdr;
-	uint64_t fsize = (uint64_t)obj->st.st_size;
+	uint64_t fsize = (uint64_t)obj->size;
 
 	if (sh->sh_addralign & (sh->sh_addralign - 1))
 		return sc_errf(err, "section %zu (%s): alignment %llu is not a "
@@ -287,22 +269,20 @@ static int check_type(const struct sc_object *obj, bool need_rel,
 		       "unknown");
 }
 
-int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
-		   struct sc_err *err)
+int sc_object_open_memory(struct sc_object *obj, const char *name,
+			  const char *image, size_t size, bool need_rel,
+			  struct sc_err *err)
 {
 	memset(obj, 0, sizeof(*obj));
-	obj->path = path;
-	obj->fd = -1;
-	if (open_file(obj, path, err)) {
-		sc_object_close(obj);
-		return -1;
-	}
-	obj->elf = elf_begin(obj->fd, ELF_C_READ_MMAP, NULL);
-	if (!obj->elf) {
-		elf_failure(err, "cannot read ELF");
-		sc_object_close(obj);
-		return -1;
-	}
+	obj->path = name;
+	obj->image = image;
+	obj->size = size;
+	if (size == 0)
+		return sc_errf(err, "empty file, not an ELF object");
+	/* libelf takes a writable image, but reading never writes to it. */
+	obj->elf = elf_memory((char *)image, size);
+	if (!obj->elf)
+		return elf_failure(err, "cannot read ELF");
 	if (check_ident(obj, err) || check_header_sizes(obj, err) ||
 	    check_type(obj, need_rel, err) || load_sections(obj, err) ||
 	    load_symbols(obj, err) || check_reloc_sections(obj, err)) {
@@ -312,16 +292,33 @@ int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
 	return 0;
 }
 
+int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
+		   struct sc_err *err)
+{
+	struct stat st;
+	char *image;
+	size_t size;
+
+	memset(obj, 0, sizeof(*obj));
+	if (sc_file_read(path, 0, &image, &size, &st, err))
+		return -1;
+	if (sc_object_open_memory(obj, path, image, size, need_rel, err)) {
+		free(image);
+		return -1;
+	}
+	obj->owned = image;
+	obj->st = st;
+	return 0;
+}
+
 void sc_object_close(struct sc_object *obj)
 {
 	free(obj->sections);
 	free(obj->symbols);
 	if (obj->elf)
 		elf_end(obj->elf);
-	if (obj->fd >= 0)
-		close(obj->fd);
+	free(obj->owned);
 	memset(obj, 0, sizeof(*obj));
-	obj->fd = -1;
 }
 
 int sc_section_bytes(const struct sc_object *obj, size_t sec,

@@ -26,9 +26,11 @@ struct sc_symbol {
 
 struct sc_object {
 	const char *path;
-	int fd;
 	Elf *elf;
-	struct stat st;
+	const char *image;	/* the file's bytes, read whole */
+	size_t size;
+	char *owned;		/* image, when the object owns it */
+	struct stat st;		/* the file read (zero for memory) */
 	GElf_Ehdr ehdr;
 	size_t nsections;
 	struct sc_section *sections;
@@ -55,11 +57,19 @@ struct sc_reloc_iter {
 	bool rela;
 };
 
-/* Opens and validates path; need_rel refuses anything but a relocatable
- * object.  On failure nothing stays open and err says why (one line, no
- * file name: the caller adds it). */
+/* Reads the file at path whole (elf/file.h's sc_file_read: a regular
+ * file, not changing while read) and validates it; need_rel refuses
+ * anything but a relocatable object.  Nothing maps the file, so a change
+ * to it later cannot reach the tool.  On failure nothing stays open and
+ * err says why (one line, no file name: the caller adds it). */
 int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
 		   struct sc_err *err);
+
+/* The same for size bytes at image, which the caller keeps unchanged
+ * until sc_object_close; name stands for the path in messages. */
+int sc_object_open_memory(struct sc_object *obj, const char *name,
+			  const char *image, size_t size, bool need_rel,
+			  struct sc_err *err);
 void sc_object_close(struct sc_object *obj);
 
 /* The file bytes of a section (NULL and size 0 for SHT_NOBITS). */
