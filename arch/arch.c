@@ -1,5 +1,7 @@
 #include "arch.h"
 
+#include <stdio.h>
+
 extern const struct sc_arch sc_arch_x86_64, sc_arch_i386, sc_arch_arm64,
 	sc_arch_ppc64, sc_arch_ppc32;
 
@@ -55,4 +57,27 @@ const cs_insn *sc_arch_decode_at(csh h, cs_insn *insn, const uint8_t *bytes,
 	code = bytes + off;
 	left = 4;
 	return cs_disasm_iter(h, &code, &left, &addr, insn) ? insn : NULL;
+}
+
+/* The lists are short (a dozen entries): a linear look is enough. */
+const struct sc_reloc_info *sc_arch_reloc(const struct sc_arch *arch,
+					  uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i < arch->nrelocs; i++)
+		if (arch->relocs[i].type == type)
+			return &arch->relocs[i];
+	return NULL;
+}
+
+const char *sc_arch_reloc_name(const struct sc_arch *arch, uint32_t type,
+			       char *buf, size_t len)
+{
+	const struct sc_reloc_info *info = sc_arch_reloc(arch, type);
+
+	if (info)
+		return info->name;
+	snprintf(buf, len, "relocation type %u", type);
+	return buf;
 }

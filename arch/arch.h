@@ -9,12 +9,45 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../check/rules.h"
+#include "sc_err.h"
+
 enum sc_kind {
 	SC_KIND_NONE,
 	SC_KIND_CALL,		/* a call: the loader may turn it into a nop */
 	SC_KIND_TAIL,		/* an unconditional jump: a tail call */
 	SC_KIND_COND,		/* a conditional jump: a conditional tail
 				 * call */
+};
+
+/* What a relocation type can be, from the architecture's ELF ABI. */
+enum sc_reloc_role {
+	SC_RELOC_SITE,		/* fills the branch field of a site */
+	SC_RELOC_SHORT,		/* a PC-relative branch field narrower than
+				 * a site's (x86 rel8, rel16) */
+	SC_RELOC_ABSOLUTE,	/* the field of an absolute branch (ppc ba) */
+	SC_RELOC_GOT,		/* reads the symbol's GOT (or PLT) slot */
+	SC_RELOC_OTHER,		/* data or an address: never a branch's */
+};
+
+/* One entry of a backend's relocation list.  A type a backend does not
+ * list is unknown to it: never a site, and named by number. */
+struct sc_reloc_info {
+	uint32_t type;
+	const char *name;
+	enum sc_reloc_role role;
+	unsigned width;		/* bytes the relocation fills */
+};
+
+/* What the instruction that holds a relocated field is to the loader. */
+enum sc_verdict {
+	SC_VERDICT_NONE,	/* no direct branch whose target is the field */
+	SC_VERDICT_SITE,	/* a site */
+	SC_VERDICT_SHORT,	/* a direct branch with a narrower field */
+	SC_VERDICT_ABSOLUTE,	/* an absolute direct branch */
+	SC_VERDICT_COND_CALL,	/* a conditional call (ppc bcl forms) */
+	SC_VERDICT_RELOC,	/* a direct branch whose relocation type is
+				 * unknown or does not fit its form */
 };
 
 /* What a backend says about the instruction that holds a relocation. */
@@ -35,11 +68,13 @@ struct sc_site_view {
 	csh detail;			/* decodes neighbouring instructions */
 	const char *insn;		/* the site's disassembly */
 	const char *trampoline;
-	/* Reports a finding of the rule named rule (from the generic rule
-	 * table) about this site; returns -1 when memory runs out. */
-	int (*report)(void *ctx, const char *rule, const char *fmt, ...)
+	/* Reports a finding of rule about this site; returns -1, with err
+	 * set, when it cannot. */
+	int (*report)(void *ctx, enum sc_rule rule, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 	void *ctx;
+	/* Where a backend's own failure says what went wrong. */
+	struct sc_err *err;
 };
 
 struct sc_arch {
@@ -60,18 +95,26 @@ struct sc_arch {
 	uint32_t table_reloc;
 	bool rela;
 
-	/* Can a relocation of this type sit in a direct branch? */
-	bool (*branch_reloc)(uint32_t type);
-	/* Do the bytes around the relocated field look like a direct branch,
-	 * whatever the instruction boundaries?  Used to tell a misplaced
-	 * branch from an ordinary reference. */
-	bool (*looks_like_branch)(const uint8_t *bytes, size_t size,
-				  uint64_t field);
-	/* Classifies insn (decoded with detail at start) when field, which
-	 * a relocation of this type and addend fills, is its branch target;
-	 * false when it is not a direct branch. */
-	bool (*classify)(const cs_insn *insn, uint32_t type, int64_t addend,
-			 uint64_t start, uint64_t field, struct sc_branch *out);
+	/* The relocation types of the architecture's ELF ABI that matter
+	 * here: every branch relocation, and the data ones a branch might
+	 * wrongly carry. */
+	const struct sc_reloc_info *relocs;
+	size_t nrelocs;
+	/* The width of the branch displacement that the bytes around a
+	 * field suggest, whatever the instruction boundaries, or 0 when
+	 * they look like no branch.  info is the relocation's entry (NULL:
+	 * an unknown type).  Those fields are decoded at their instruction's
+	 * start to tell a branch from other bytes. */
+	unsigned (*looks_like_branch)(const uint8_t *bytes, size_t size,
+				      uint64_t field,
+				      const struct sc_reloc_info *info);
+	/* What insn (decoded with detail at start) is when field, which a
+	 * relocation of this type (info NULL: unknown) fills, lies in it.
+	 * Fills out for every verdict but SC_VERDICT_NONE. */
+	enum sc_verdict (*classify)(const cs_insn *insn, uint32_t type,
+				    const struct sc_reloc_info *info,
+				    int64_t addend, uint64_t start,
+				    uint64_t field, struct sc_branch *out);
 	/* Length of an instruction that Capstone 4 cannot decode but whose
 	 * length the ISA fixes, so that a sweep can step over it; 0 when
 	 * the bytes are not such a known gap.  May be NULL. */
@@ -86,8 +129,6 @@ struct sc_arch {
 	enum sc_kind (*got_branch)(uint32_t type, const uint8_t *bytes,
 				   size_t size, uint64_t field,
 				   uint64_t *start);
-	/* Does a relocation of this type read the symbol's GOT slot? */
-	bool (*got_reloc)(uint32_t type);
 	/* What a NULL target turns a site of each kind into. */
 	const char *null_form[4];
 	/* The kind of the instruction found at a table entry's site. */
@@ -108,5 +149,13 @@ const cs_insn *sc_arch_decode_at(csh h, cs_insn *insn, const uint8_t *bytes,
 				 size_t size, uint64_t off);
 
 const char *sc_kind_name(enum sc_kind kind);
+
+/* The backend's entry for a relocation type, or NULL when it is unknown. */
+const struct sc_reloc_info *sc_arch_reloc(const struct sc_arch *arch,
+					  uint32_t type);
+
+/* "R_X86_64_PC8", or "relocation type 250" when the type is unknown. */
+const char *sc_arch_reloc_name(const struct sc_arch *arch, uint32_t type,
+			       char *buf, size_t len);
 
 #endif

@@ -25,6 +25,8 @@ struct ref {
 	struct sc_reloc rel;
 	enum ref_class class;
 	size_t probe;		/* index into the probes, for REF_BRANCH */
+	unsigned shape;		/* for REF_BRANCH: the displacement width
+				 * the bytes suggest */
 	enum sc_kind got_kind;	/* for REF_GOT */
 	uint64_t got_start;
 };
@@ -38,6 +40,7 @@ struct walk {
 	struct sc_decoder dec;
 	struct sc_probe *probes;
 	size_t nprobes;
+	struct sc_err *err;	/* why the walk stopped */
 };
 
 bool sc_object_is_module(const struct sc_object *obj)
@@ -46,12 +49,12 @@ bool sc_object_is_module(const struct sc_object *obj)
 	       sc_find_section(obj, ".modinfo");
 }
 
-int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
-		  enum sc_rule rule, size_t section, uint64_t offset,
-		  size_t tramp, const char *where, const char *fmt, ...)
+static int result_vadd(struct sc_result *res, const struct sc_policy *policy,
+		       enum sc_rule rule, size_t section, uint64_t offset,
+		       size_t tramp, const char *where, const char *fmt,
+		       va_list ap)
 {
 	struct sc_finding *f;
-	va_list ap;
 
 	if (policy->severity[rule] == SC_SEV_OFF)
 		return 0;
@@ -65,10 +68,22 @@ int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
 	f->offset = offset;
 	f->tramp = tramp;
 	snprintf(f->where, sizeof(f->where), "%s", where);
-	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
-	va_end(ap);
 	return 0;
+}
+
+int sc_result_add(struct sc_result *res, const struct sc_policy *policy,
+		  enum sc_rule rule, size_t section, uint64_t offset,
+		  size_t tramp, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = result_vadd(res, policy, rule, section, offset, tramp, where,
+			  fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 const char *sc_cacheline_name(enum sc_cacheline c)
@@ -194,17 +209,32 @@ static int collect_refs(const struct sc_object *obj, struct ref **refs,
 	return 0;
 }
 
+/* A finding at off of section sec, named after the symbol there; -1,
+ * with the walk's error set, only when memory runs out. */
+__attribute__((format(printf, 6, 7)))
+static int add(struct walk *w, enum sc_rule rule, size_t sec, uint64_t off,
+	       size_t tramp, const char *fmt, ...)
+{
+	char where[160];
+	va_list ap;
+	int ret;
+
+	sc_symbols_where(w->syms, sec, off, where, sizeof(where));
+	va_start(ap, fmt);
+	ret = result_vadd(w->res, w->opts->policy, rule, sec, off, tramp,
+			  where, fmt, ap);
+	va_end(ap);
+	return ret ? sc_errf(w->err, "out of memory") : 0;
+}
+
 /* A finding about a reference, located at off (the relocation, or the
  * instruction that holds it when that is known). */
 static int note_at(struct walk *w, const struct ref *r, uint64_t off,
 		   enum sc_rule rule, const char *why)
 {
 	const char *tramp = w->obj->symbols[r->rel.sym].name;
-	char where[160];
 
-	sc_symbols_where(w->syms, r->section, off, where, sizeof(where));
-	return sc_result_add(w->res, w->opts->policy, rule, r->section, off,
-			     r->rel.sym, where, "%s %s", why, tramp);
+	return add(w, rule, r->section, off, r->rel.sym, "%s %s", why, tramp);
 }
 
 static int note_ref(struct walk *w, const struct ref *r, enum sc_rule rule,
@@ -217,14 +247,10 @@ static int not_on_boundary(struct walk *w, const struct ref *r,
 			   const char *what)
 {
 	const char *tramp = w->obj->symbols[r->rel.sym].name;
-	char where[160];
 
-	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
-			 sizeof(where));
-	return sc_result_add(w->res, w->opts->policy, SC_RULE_NOT_ON_BOUNDARY,
-			     r->section, r->rel.offset, r->rel.sym, where,
-			     "bytes before the relocation look like a branch "
-			     "to %s, but %s", tramp, what);
+	return add(w, SC_RULE_NOT_ON_BOUNDARY, r->section, r->rel.offset,
+		   r->rel.sym, "bytes before the relocation look like a "
+		   "branch to %s, but %s", tramp, what);
 }
 
 /* A finding about a site; a rule that makes sites unpatchable keeps this
@@ -233,7 +259,7 @@ __attribute__((format(printf, 4, 5)))
 static int flag(struct walk *w, struct sc_site *site, enum sc_rule rule,
 		const char *fmt, ...)
 {
-	char where[160], msg[320];
+	char msg[320];
 	va_list ap;
 
 	if (sc_rules[rule].unpatchable)
@@ -241,10 +267,8 @@ static int flag(struct walk *w, struct sc_site *site, enum sc_rule rule,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	sc_symbols_where(w->syms, site->section, site->insn_start, where,
-			 sizeof(where));
-	return sc_result_add(w->res, w->opts->policy, rule, site->section,
-			     site->insn_start, site->tramp, where, "%s", msg);
+	return add(w, rule, site->section, site->insn_start, site->tramp,
+		   "%s", msg);
 }
 
 static int check_key(struct walk *w, struct sc_site *site)
@@ -291,17 +315,15 @@ struct arch_report {
 	struct sc_site *site;
 };
 
-/* A backend names the rule; an unknown name is a bug in the backend. */
+/* A backend names its rules by enum sc_rule: a wrong name does not
+ * compile. */
 __attribute__((format(printf, 3, 4)))
-static int arch_report(void *ctx, const char *name, const char *fmt, ...)
+static int arch_report(void *ctx, enum sc_rule rule, const char *fmt, ...)
 {
 	struct arch_report *a = ctx;
-	enum sc_rule rule;
 	char msg[320];
 	va_list ap;
 
-	if (sc_rule_parse(name, &rule))
-		return -1;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -318,13 +340,13 @@ static int arch_rules(struct walk *w, struct sc_site *site)
 		.offset = site->offset, .ehdr = &w->obj->ehdr,
 		.detail = w->dec.detail, .insn = site->insn,
 		.trampoline = w->obj->symbols[site->tramp].name,
-		.report = arch_report, .ctx = &a,
+		.report = arch_report, .ctx = &a, .err = w->err,
 	};
-	struct sc_err err;
 
 	if (!arch->site_rules)
 		return 0;
-	if (sc_section_bytes(w->obj, site->section, &v.bytes, &v.size, &err))
+	if (sc_section_bytes(w->obj, site->section, &v.bytes, &v.size,
+			     w->err))
 		return -1;
 	return arch->site_rules(&v);
 }
@@ -374,15 +396,18 @@ static int check_site(struct walk *w, struct sc_site *site,
 	return check_key(w, site) ? -1 : site_notes(w, site);
 }
 
-static struct sc_site *new_site(struct sc_result *res, const struct ref *r,
+static struct sc_site *new_site(struct walk *w, const struct ref *r,
 				const cs_insn *insn, uint64_t start,
 				const struct sc_branch *b)
 {
+	struct sc_result *res = w->res;
 	struct sc_site *site;
 
 	if (sc_grow(&res->sites, &res->sites_cap, res->nsites + 1,
-		    sizeof(*res->sites)))
+		    sizeof(*res->sites))) {
+		sc_errf(w->err, "out of memory");
 		return NULL;
+	}
 	site = &res->sites[res->nsites++];
 	*site = (struct sc_site){
 		.section = r->section, .offset = b->site, .insn_start = start,
@@ -407,13 +432,14 @@ static int visit_got(struct walk *w, const struct ref *r)
 	size_t size;
 	const cs_insn *insn;
 	struct sc_site *site;
-	struct sc_err err;
 
-	if (sc_section_bytes(w->obj, r->section, &bytes, &size, &err) ||
-	    !(insn = sc_decode_detail(&w->dec, bytes, size, r->got_start)))
+	if (sc_section_bytes(w->obj, r->section, &bytes, &size, w->err))
+		return -1;
+	insn = sc_decode_detail(&w->dec, bytes, size, r->got_start);
+	if (!insn)
 		return note_ref(w, r, SC_RULE_GOT_INDIRECT, "an undecodable "
 				"indirect branch through the GOT to");
-	site = new_site(w->res, r, insn, r->got_start, &b);
+	site = new_site(w, r, insn, r->got_start, &b);
 	if (!site)
 		return -1;
 	site->got = true;
@@ -428,24 +454,33 @@ static int visit_got(struct walk *w, const struct ref *r)
 		    "the trampoline directly", sc_kind_name(site->kind), tramp);
 }
 
+/* A branch to a local or weak trampoline is no site, whatever else it
+ * is: 1 after saying so, 0 when the trampoline is global. */
+static int nonglobal(struct walk *w, const struct ref *r, uint64_t start,
+		     enum sc_kind kind)
+{
+	const struct sc_symbol *tramp = &w->obj->symbols[r->rel.sym];
+	char why[96];
+
+	if (GELF_ST_BIND(tramp->sym.st_info) == STB_GLOBAL)
+		return 0;
+	snprintf(why, sizeof(why), "%s to a %s trampoline is not a site "
+		 "(objtool ignores it too):", sc_kind_name(kind),
+		 GELF_ST_BIND(tramp->sym.st_info) == STB_WEAK ? "weak" :
+		 "local");
+	return note_at(w, r, start, SC_RULE_NONGLOBAL_TRAMPOLINE, why) ? -1
+								      : 1;
+}
+
 static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
 		    uint64_t start, const struct sc_branch *b)
 {
-	const struct sc_symbol *tramp = &w->obj->symbols[r->rel.sym];
-	struct sc_result *res = w->res;
 	struct sc_site *site;
+	int ng = nonglobal(w, r, start, b->kind);
 
-	if (GELF_ST_BIND(tramp->sym.st_info) != STB_GLOBAL) {
-		char why[96];
-
-		snprintf(why, sizeof(why), "%s to a %s trampoline is not a "
-			 "site (objtool ignores it too):",
-			 sc_kind_name(b->kind),
-			 GELF_ST_BIND(tramp->sym.st_info) == STB_WEAK ?
-			 "weak" : "local");
-		return note_at(w, r, start, SC_RULE_NONGLOBAL_TRAMPOLINE, why);
-	}
-	site = new_site(res, r, insn, start, b);
+	if (ng)
+		return ng < 0 ? -1 : 0;
+	site = new_site(w, r, insn, start, b);
 	return site ? check_site(w, site, b) : -1;
 }
 
@@ -455,20 +490,91 @@ static int undecodable(struct walk *w, const struct ref *r,
 		       const uint8_t *bytes, size_t size, uint64_t stuck)
 {
 	const char *tramp = w->obj->symbols[r->rel.sym].name;
-	char where[160], at[160], hex[16] = "";
+	char at[160], hex[16] = "";
 	size_t i, len = 0;
 
 	for (i = 0; i < 4 && stuck + i < size; i++)
 		len += snprintf(hex + len, sizeof(hex) - len, "%s%02x",
 				i ? " " : "", bytes[stuck + i]);
-	sc_symbols_where(w->syms, r->section, r->rel.offset, where,
-			 sizeof(where));
 	sc_symbols_where(w->syms, r->section, stuck, at, sizeof(at));
-	return sc_result_add(w->res, w->opts->policy, SC_RULE_UNDECODABLE,
-			     r->section, r->rel.offset, r->rel.sym, where,
-			     "branch to %s kept out of the table: Capstone "
-			     "cannot decode the instruction at %s (%s...), "
-			     "so its boundary is unproven", tramp, at, hex);
+	return add(w, SC_RULE_UNDECODABLE, r->section, r->rel.offset,
+		   r->rel.sym, "branch to %s kept out of the table: Capstone "
+		   "cannot decode the instruction at %s (%s...), so its "
+		   "boundary is unproven", tramp, at, hex);
+}
+
+/* The relocated bytes are no direct branch's target: an address taken,
+ * or, when a site's relocation sits inside another instruction of
+ * variable-length code, a misplaced branch. */
+static int not_branch(struct walk *w, const struct ref *r,
+		      const cs_insn *insn, const struct sc_probe *p)
+{
+	const struct sc_reloc_info *info =
+		sc_arch_reloc(w->res->arch, r->rel.type);
+	char what[320], text[64] = "(undecodable)", at[160];
+
+	if (insn)
+		sc_insn_text(insn, text, sizeof(text));
+	/* Fixed width: the word is an instruction, just not a site. */
+	if (w->res->arch->insn_width) {
+		snprintf(what, sizeof(what), "`%s` is no call, tail call or "
+			 "conditional tail call the loader patches; reference "
+			 "to", text);
+		return note_ref(w, r, SC_RULE_NOT_A_BRANCH, what);
+	}
+	sc_symbols_where(w->syms, r->section, p->start, at, sizeof(at));
+	/* Only a site's relocation after a site's opcode is a misplaced
+	 * branch; anything else is just bytes that resemble one. */
+	if (!info || info->role != SC_RELOC_SITE || r->shape != info->width) {
+		snprintf(what, sizeof(what), "reference is not a direct branch "
+			 "(it lies inside `%s` at %s): address of", text, at);
+		return note_ref(w, r, SC_RULE_NOT_A_BRANCH, what);
+	}
+	snprintf(what, sizeof(what), "they lie inside `%s` at %s", text, at);
+	return not_on_boundary(w, r, what);
+}
+
+/* A direct branch to a trampoline that cannot be a site: its form or its
+ * relocation keeps the loader from patching it.  It still works, through
+ * the trampoline. */
+static int unpatchable(struct walk *w, const struct ref *r,
+		       const cs_insn *insn, uint64_t start,
+		       enum sc_verdict v, const struct sc_branch *b)
+{
+	const char *tramp = w->obj->symbols[r->rel.sym].name;
+	unsigned width = start + insn->size - r->rel.offset;
+	char text[64], buf[48];
+	const char *reloc = sc_arch_reloc_name(w->res->arch, r->rel.type, buf,
+					       sizeof(buf));
+	int ng = nonglobal(w, r, start, b->kind);
+
+	if (ng)
+		return ng < 0 ? -1 : 0;
+	sc_insn_text(insn, text, sizeof(text));
+	if (v == SC_VERDICT_SHORT)
+		return add(w, SC_RULE_SHORT_BRANCH, r->section, start,
+			   r->rel.sym, "%u-byte `%s` to %s has a %u-byte "
+			   "displacement (%s), too short for the loader to "
+			   "patch; it goes through the trampoline", insn->size,
+			   text, tramp, width, reloc);
+	if (v == SC_VERDICT_ABSOLUTE)
+		return add(w, SC_RULE_ABSOLUTE_BRANCH, r->section, start,
+			   r->rel.sym, "`%s` to %s is an absolute branch (%s): "
+			   "the loader patches only relative ones; it goes "
+			   "through the trampoline", text, tramp, reloc);
+	if (v == SC_VERDICT_COND_CALL)
+		return add(w, SC_RULE_COND_CALL, r->section, start, r->rel.sym,
+			   "`%s` to %s is a conditional call (%s), which no "
+			   "loader patches; it goes through the trampoline",
+			   text, tramp, reloc);
+	if (!sc_arch_reloc(w->res->arch, r->rel.type))
+		return add(w, SC_RULE_BRANCH_RELOC, r->section, start,
+			   r->rel.sym, "`%s` to %s carries %s, not a branch "
+			   "relocation of the %s ELF ABI: it cannot be patched",
+			   text, tramp, reloc, w->res->arch->name);
+	return add(w, SC_RULE_BRANCH_RELOC, r->section, start, r->rel.sym,
+		   "`%s` to %s carries %s, which does not fit this branch: "
+		   "it cannot be patched", text, tramp, reloc);
 }
 
 static int visit_branch(struct walk *w, const struct ref *r)
@@ -479,30 +585,22 @@ static int visit_branch(struct walk *w, const struct ref *r)
 	size_t size;
 	const cs_insn *insn;
 	struct sc_branch b;
-	struct sc_err err;
-	char what[320], text[64], at[160];
+	enum sc_verdict v = SC_VERDICT_NONE;
 
-	if (sc_section_bytes(w->obj, r->section, &bytes, &size, &err))
+	if (sc_section_bytes(w->obj, r->section, &bytes, &size, w->err))
 		return -1;
 	if (!p->found)
 		return undecodable(w, r, bytes, size, p->stuck);
 	insn = sc_decode_detail(&w->dec, bytes, size, p->start);
-	if (insn && arch->classify(insn, r->rel.type, r->rel.addend, p->start,
-				   r->rel.offset, &b))
-		return add_site(w, r, insn, p->start, &b);
 	if (insn)
-		sc_insn_text(insn, text, sizeof(text));
-	/* Fixed width: the word is an instruction, just not a site. */
-	if (arch->insn_width) {
-		snprintf(what, sizeof(what), "`%s` is no call, tail call or "
-			 "conditional tail call the loader patches; reference "
-			 "to", insn ? text : "(undecodable)");
-		return note_ref(w, r, SC_RULE_NOT_A_BRANCH, what);
-	}
-	sc_symbols_where(w->syms, r->section, p->start, at, sizeof(at));
-	snprintf(what, sizeof(what), "they lie inside `%s` at %s",
-		 insn ? text : "(undecodable)", at);
-	return not_on_boundary(w, r, what);
+		v = arch->classify(insn, r->rel.type,
+				   sc_arch_reloc(arch, r->rel.type),
+				   r->rel.addend, p->start, r->rel.offset, &b);
+	if (v == SC_VERDICT_SITE)
+		return add_site(w, r, insn, p->start, &b);
+	if (v == SC_VERDICT_NONE)
+		return not_branch(w, r, insn, p);
+	return unpatchable(w, r, insn, p->start, v, &b);
 }
 
 static int visit(struct walk *w, const struct ref *r)
@@ -538,6 +636,7 @@ static enum ref_class classify_ref(const struct sc_object *obj,
 				   struct sc_err *err, int *fail)
 {
 	const struct sc_section *sec = &obj->sections[r->section];
+	const struct sc_reloc_info *info = sc_arch_reloc(arch, r->rel.type);
 	const uint8_t *bytes;
 	size_t size;
 
@@ -555,12 +654,12 @@ static enum ref_class classify_ref(const struct sc_object *obj,
 		if (r->got_kind != SC_KIND_NONE)
 			return REF_GOT;
 	}
-	if (arch->got_reloc && arch->got_reloc(r->rel.type))
+	if (info && info->role == SC_RELOC_GOT)
 		return REF_GOT_LOAD;
-	if (!arch->branch_reloc(r->rel.type))
-		return REF_OTHER;
-	return arch->looks_like_branch(bytes, size, r->rel.offset) ?
-	       REF_BRANCH : REF_OTHER;
+	/* Any type: a branch with an unexpected relocation is still a
+	 * branch to a trampoline, and must be named. */
+	r->shape = arch->looks_like_branch(bytes, size, r->rel.offset, info);
+	return r->shape ? REF_BRANCH : REF_OTHER;
 }
 
 /* Sorts the references into classes and asks for the boundaries of the
@@ -604,8 +703,7 @@ static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 			    w->res->arch->fix_len, err))
 		return -1;
 	for (i = 0; i < n && !ret; i++)
-		if (visit(w, &refs[i]))
-			ret = sc_errf(err, "out of memory");
+		ret = visit(w, &refs[i]);
 	sc_decoder_close(&w->dec);
 	return ret;
 }
@@ -614,7 +712,8 @@ int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
 		    const struct sc_check_opts *opts, struct sc_result *res,
 		    struct sc_err *err)
 {
-	struct walk w = { .obj = obj, .syms = syms, .opts = opts, .res = res };
+	struct walk w = { .obj = obj, .syms = syms, .opts = opts, .res = res,
+			  .err = err };
 	struct ref *refs;
 	size_t n;
 	int ret;

@@ -59,6 +59,22 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"branch-range", SC_SEV_WARNING, false,
 		"a conditional site reaches only +-1 MiB or +-32 KiB; beyond, "
 		"the loader must keep the trampoline" },
+	[SC_RULE_SHORT_BRANCH] = {
+		"short-branch", SC_SEV_WARNING, true,
+		"a branch to a trampoline with a displacement too short to "
+		"patch (x86 rel8, rel16); kept out" },
+	[SC_RULE_ABSOLUTE_BRANCH] = {
+		"absolute-branch", SC_SEV_WARNING, true,
+		"an absolute branch to a trampoline (ppc ba, bla, bca); kept "
+		"out: the loader patches relative ones" },
+	[SC_RULE_COND_CALL] = {
+		"cond-call", SC_SEV_WARNING, true,
+		"a conditional call to a trampoline (ppc bcl forms), which no "
+		"loader patches; kept out" },
+	[SC_RULE_BRANCH_RELOC] = {
+		"branch-reloc", SC_SEV_WARNING, true,
+		"a branch to a trampoline whose relocation type is unknown or "
+		"does not fit it; kept out" },
 	[SC_RULE_STALE_TABLE] = {
 		"stale-table", SC_SEV_ERROR, false,
 		"the object's .static_call_sites differs from the sites "

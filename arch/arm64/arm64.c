@@ -5,18 +5,26 @@
 #include <elf.h>
 #include <stdlib.h>
 
-static bool arm64_branch_reloc(uint32_t type)
-{
-	return type == R_AARCH64_CALL26 || type == R_AARCH64_JUMP26 ||
-	       type == R_AARCH64_CONDBR19 || type == R_AARCH64_TSTBR14;
-}
+#define RELOC(t, role) { t, #t, role, 4 }
+
+/* The AArch64 ELF ABI's control-flow relocations (its section "Control
+ * flow instructions"): all four fill a site's branch.  The ABI has no
+ * absolute branch and no short form. */
+static const struct sc_reloc_info arm64_relocs[] = {
+	RELOC(R_AARCH64_CALL26, SC_RELOC_SITE),
+	RELOC(R_AARCH64_JUMP26, SC_RELOC_SITE),
+	RELOC(R_AARCH64_CONDBR19, SC_RELOC_SITE),
+	RELOC(R_AARCH64_TSTBR14, SC_RELOC_SITE),
+};
 
 /* Fixed width: any aligned word can be a branch; Capstone decides. */
-static bool arm64_looks_like_branch(const uint8_t *bytes, size_t size,
-				    uint64_t field)
+static unsigned arm64_looks_like_branch(const uint8_t *bytes, size_t size,
+				      uint64_t field,
+				      const struct sc_reloc_info *info)
 {
 	(void)bytes;
-	return field % 4 == 0 && field <= size && size - field >= 4;
+	(void)info;
+	return field % 4 == 0 && field <= size && size - field >= 4 ? 4 : 0;
 }
 
 static enum sc_kind arm64_kind_at(const cs_insn *insn)
@@ -51,20 +59,22 @@ static uint32_t reloc_for(const cs_insn *insn, enum sc_kind kind)
 	return R_AARCH64_CONDBR19;
 }
 
-static bool arm64_classify(const cs_insn *insn, uint32_t type, int64_t addend,
-			   uint64_t start, uint64_t field,
-			   struct sc_branch *out)
+/* Each branch form has its one relocation; another type on it (even
+ * another branch's) is not one the linker and the loader agree on. */
+static enum sc_verdict arm64_classify(const cs_insn *insn, uint32_t type,
+				      const struct sc_reloc_info *info,
+				      int64_t addend, uint64_t start,
+				      uint64_t field, struct sc_branch *out)
 {
 	enum sc_kind kind = arm64_kind_at(insn);
 
+	(void)info;
 	(void)addend;
-	if (kind == SC_KIND_NONE || field != start ||
-	    type != reloc_for(insn, kind))
-		return false;
-	out->kind = kind;
-	out->site = start;
-	out->addend = 0;
-	return true;
+	if (kind == SC_KIND_NONE || field != start)
+		return SC_VERDICT_NONE;
+	*out = (struct sc_branch){ .kind = kind, .site = start, .addend = 0 };
+	return type == reloc_for(insn, kind) ? SC_VERDICT_SITE
+					     : SC_VERDICT_RELOC;
 }
 
 /* A patched conditional branch keeps its short immediate. */
@@ -75,7 +85,7 @@ static int arm64_site_rules(const struct sc_site_view *v)
 
 	if (v->kind != SC_KIND_COND)
 		return 0;
-	return v->report(v->ctx, "branch-range", "`%s` to %s reaches only "
+	return v->report(v->ctx, SC_RULE_BRANCH_RANGE, "`%s` to %s reaches only "
 			 "+-%s: a target further away must keep the "
 			 "trampoline", v->insn, v->trampoline, reach);
 }
@@ -92,7 +102,8 @@ const struct sc_arch sc_arch_arm64 = {
 	.max_insn = 4,
 	.table_reloc = R_AARCH64_PREL32,
 	.rela = true,
-	.branch_reloc = arm64_branch_reloc,
+	.relocs = arm64_relocs,
+	.nrelocs = sizeof(arm64_relocs) / sizeof(arm64_relocs[0]),
 	.looks_like_branch = arm64_looks_like_branch,
 	.classify = arm64_classify,
 	.null_form = {

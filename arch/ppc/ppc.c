@@ -7,78 +7,149 @@
 #include <elf.h>
 #include <stdlib.h>
 
+/* The ELFv2 ABI (OpenPOWER ELF V2 ABI, revision 1.5, "Relocation Types")
+ * numbers these; Debian 12's <elf.h> predates them.  REL24_P9NOTOC is
+ * the form binutils 2.40 emits for `bl x@notoc` built for power9 and
+ * earlier: like REL24_NOTOC, a call from code with no TOC to keep. */
 #ifndef R_PPC64_REL24_NOTOC
 #define R_PPC64_REL24_NOTOC 116
 #endif
+#ifndef R_PPC64_REL24_P9NOTOC
+#define R_PPC64_REL24_P9NOTOC 124
+#endif
 
-static bool is_rel14(uint32_t type)
+#define RELOC(t, role) { t, #t, role, 4 }
+
+/* Every branch relocation of the 64-bit ELF ABIs (v1 and v2): the
+ * relative ones fill sites, the absolute ones (ba, bla, bca) never. */
+static const struct sc_reloc_info ppc64_relocs[] = {
+	RELOC(R_PPC64_REL24, SC_RELOC_SITE),
+	RELOC(R_PPC64_REL24_NOTOC, SC_RELOC_SITE),
+	RELOC(R_PPC64_REL24_P9NOTOC, SC_RELOC_SITE),
+	RELOC(R_PPC64_REL14, SC_RELOC_SITE),
+	RELOC(R_PPC64_REL14_BRTAKEN, SC_RELOC_SITE),
+	RELOC(R_PPC64_REL14_BRNTAKEN, SC_RELOC_SITE),
+	RELOC(R_PPC64_ADDR24, SC_RELOC_ABSOLUTE),
+	RELOC(R_PPC64_ADDR14, SC_RELOC_ABSOLUTE),
+	RELOC(R_PPC64_ADDR14_BRTAKEN, SC_RELOC_ABSOLUTE),
+	RELOC(R_PPC64_ADDR14_BRNTAKEN, SC_RELOC_ABSOLUTE),
+};
+
+/* The 32-bit SysV ABI's: also the PLT and local forms of REL24. */
+static const struct sc_reloc_info ppc32_relocs[] = {
+	RELOC(R_PPC_REL24, SC_RELOC_SITE),
+	RELOC(R_PPC_PLTREL24, SC_RELOC_SITE),
+	RELOC(R_PPC_LOCAL24PC, SC_RELOC_SITE),
+	RELOC(R_PPC_REL14, SC_RELOC_SITE),
+	RELOC(R_PPC_REL14_BRTAKEN, SC_RELOC_SITE),
+	RELOC(R_PPC_REL14_BRNTAKEN, SC_RELOC_SITE),
+	RELOC(R_PPC_ADDR24, SC_RELOC_ABSOLUTE),
+	RELOC(R_PPC_ADDR14, SC_RELOC_ABSOLUTE),
+	RELOC(R_PPC_ADDR14_BRTAKEN, SC_RELOC_ABSOLUTE),
+	RELOC(R_PPC_ADDR14_BRNTAKEN, SC_RELOC_ABSOLUTE),
+};
+
+/* The 14-bit forms fill bc, the 24-bit ones b; the same numbers for
+ * R_PPC_ and R_PPC64_. */
+static bool is_14bit(uint32_t type)
 {
-	/* The same numbers for R_PPC_ and R_PPC64_. */
 	return type == R_PPC_REL14 || type == R_PPC_REL14_BRTAKEN ||
-	       type == R_PPC_REL14_BRNTAKEN;
-}
-
-static bool ppc64_branch_reloc(uint32_t type)
-{
-	return type == R_PPC64_REL24 || type == R_PPC64_REL24_NOTOC ||
-	       is_rel14(type);
-}
-
-static bool ppc32_branch_reloc(uint32_t type)
-{
-	return type == R_PPC_REL24 || type == R_PPC_PLTREL24 ||
-	       type == R_PPC_LOCAL24PC || is_rel14(type);
+	       type == R_PPC_REL14_BRNTAKEN || type == R_PPC_ADDR14 ||
+	       type == R_PPC_ADDR14_BRTAKEN || type == R_PPC_ADDR14_BRNTAKEN;
 }
 
 /* Fixed width: any aligned word can be a branch; Capstone decides. */
-static bool ppc_looks_like_branch(const uint8_t *bytes, size_t size,
-				  uint64_t field)
+static unsigned ppc_looks_like_branch(const uint8_t *bytes, size_t size,
+				      uint64_t field,
+				      const struct sc_reloc_info *info)
 {
 	(void)bytes;
-	return field % 4 == 0 && field <= size && size - field >= 4;
+	(void)info;
+	return field % 4 == 0 && field <= size && size - field >= 4 ? 4 : 0;
 }
 
+/* A direct branch as Capstone 4 names it: b (I-form) or bc (B-form,
+ * which Capstone splits by its BO field into bc, bdnz, bdzt, ...), each
+ * with or without AA (absolute) and LK (link). */
+struct form {
+	unsigned int id;
+	bool bform, absolute, link;
+};
+
+static const struct form forms[] = {
+	{ PPC_INS_B, false, false, false },
+	{ PPC_INS_BA, false, true, false },
+	{ PPC_INS_BL, false, false, true },
+	{ PPC_INS_BLA, false, true, true },
+#define BFORM(name) \
+	{ PPC_INS_##name, true, false, false }, \
+	{ PPC_INS_##name##A, true, true, false }, \
+	{ PPC_INS_##name##L, true, false, true }, \
+	{ PPC_INS_##name##LA, true, true, true }
+	BFORM(BC), BFORM(BDNZ), BFORM(BDZ), BFORM(BDNZT), BFORM(BDNZF),
+	BFORM(BDZT), BFORM(BDZF),
+#undef BFORM
+};
+
+static const struct form *form_of(const cs_insn *insn)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (forms[i].id == insn->id)
+			return &forms[i];
+	return NULL;
+}
+
+static enum sc_kind kind_of_form(const struct form *f)
+{
+	if (f->bform)
+		return SC_KIND_COND;
+	return f->link ? SC_KIND_CALL : SC_KIND_TAIL;
+}
+
+/* The kind of a relative branch; absolute ones and conditional calls
+ * are no site's. */
 static enum sc_kind ppc_kind_at(const cs_insn *insn)
 {
-	switch (insn->id) {
-	case PPC_INS_BL:
-		return SC_KIND_CALL;
-	case PPC_INS_B:
-		return SC_KIND_TAIL;
-	/* bc, with a condition (beq, bne, ...) or on CTR (bdnz, bdz and
-	 * their t/f forms): relative, no link. */
-	case PPC_INS_BC:
-	case PPC_INS_BDNZ: case PPC_INS_BDZ:
-	case PPC_INS_BDNZT: case PPC_INS_BDNZF:
-	case PPC_INS_BDZT: case PPC_INS_BDZF:
-		return SC_KIND_COND;
-	default:
+	const struct form *f = form_of(insn);
+
+	if (!f || f->absolute || (f->bform && f->link))
 		return SC_KIND_NONE;
-	}
+	return kind_of_form(f);
 }
 
-/* The 24-bit forms fill b and bl, the 14-bit ones bc. */
-static bool ppc_classify(const cs_insn *insn, uint32_t type, int64_t addend,
-			 uint64_t start, uint64_t field, struct sc_branch *out)
+/* The relocation must be one of the form's width: a 14-bit one for bc, a
+ * 24-bit one for b, absolute exactly when the branch is. */
+static enum sc_verdict ppc_classify(const cs_insn *insn, uint32_t type,
+				    const struct sc_reloc_info *info,
+				    int64_t addend, uint64_t start,
+				    uint64_t field, struct sc_branch *out)
 {
-	enum sc_kind kind = ppc_kind_at(insn);
+	const struct form *f = form_of(insn);
+	bool abs_reloc = info && info->role == SC_RELOC_ABSOLUTE;
 
-	if (kind == SC_KIND_NONE || field != start ||
-	    (kind == SC_KIND_COND) != is_rel14(type))
-		return false;
-	out->kind = kind;
-	out->site = start;
+	if (!f || field != start)
+		return SC_VERDICT_NONE;
+	*out = (struct sc_branch){ .kind = kind_of_form(f), .site = start };
+	if (!info || info->role == SC_RELOC_OTHER ||
+	    is_14bit(type) != f->bform || abs_reloc != f->absolute)
+		return SC_VERDICT_RELOC;
+	if (f->absolute)
+		return SC_VERDICT_ABSOLUTE;
+	if (f->bform && f->link)
+		return SC_VERDICT_COND_CALL;
 	/* -fPIC ppc32 calls go through the PLT as sym@plt+32768 (the
 	 * secure PLT's r30 offset): still a branch to sym. */
 	out->addend = type == R_PPC_PLTREL24 && addend == 0x8000 ? addend : 0;
-	return true;
+	return SC_VERDICT_SITE;
 }
 
 static int branch_range(const struct sc_site_view *v)
 {
 	if (v->kind != SC_KIND_COND)
 		return 0;
-	return v->report(v->ctx, "branch-range", "`%s` to %s reaches only "
+	return v->report(v->ctx, SC_RULE_BRANCH_RANGE, "`%s` to %s reaches only "
 			 "+-32 KiB: a target further away must keep the "
 			 "trampoline", v->insn, v->trampoline);
 }
@@ -122,25 +193,26 @@ static int toc_restore(const struct sc_site_view *v)
 	bool ok;
 
 	if (!next)
-		return -1;
+		return sc_errf(v->err, "capstone: out of memory");
 	ok = sc_arch_decode_at(v->detail, next, v->bytes, v->size,
 			       v->offset + 4) && is_toc_restore(next, slot);
 	cs_free(next, 1);
 	if (ok)
 		return 0;
-	return v->report(v->ctx, "toc-restore", "`%s` to %s is not followed "
+	return v->report(v->ctx, SC_RULE_TOC_RESTORE, "`%s` to %s is not followed "
 			 "by a TOC-restore slot (nop or ld r2,%lld(r1)): "
 			 "retargeting it to a function with another TOC would "
 			 "corrupt r2", v->insn, v->trampoline, (long long)slot);
 }
 
-/* REL24_NOTOC sites are pc-relative code without a TOC: nothing to keep. */
+/* REL24_NOTOC and REL24_P9NOTOC sites are code without a TOC: nothing to
+ * keep. */
 static int ppc64_site_rules(const struct sc_site_view *v)
 {
 	if (v->reloc_type == R_PPC64_REL24 && v->kind == SC_KIND_CALL)
 		return toc_restore(v);
 	if (v->reloc_type == R_PPC64_REL24 && v->kind == SC_KIND_TAIL)
-		return v->report(v->ctx, "toc-tail", "`%s` to %s may only be "
+		return v->report(v->ctx, SC_RULE_TOC_TAIL, "`%s` to %s may only be "
 				 "retargeted to a function that shares the "
 				 "caller's TOC", v->insn, v->trampoline);
 	return branch_range(v);
@@ -168,7 +240,8 @@ const struct sc_arch sc_arch_ppc64 = {
 	.cs_mode_le = CS_MODE_64,
 	.cs_mode_be = CS_MODE_64 | CS_MODE_BIG_ENDIAN,
 	.table_reloc = R_PPC64_REL32,
-	.branch_reloc = ppc64_branch_reloc,
+	.relocs = ppc64_relocs,
+	.nrelocs = sizeof(ppc64_relocs) / sizeof(ppc64_relocs[0]),
 	.site_rules = ppc64_site_rules,
 };
 
@@ -180,6 +253,7 @@ const struct sc_arch sc_arch_ppc32 = {
 	.cs_mode_le = CS_MODE_32,
 	.cs_mode_be = CS_MODE_32 | CS_MODE_BIG_ENDIAN,
 	.table_reloc = R_PPC_REL32,
-	.branch_reloc = ppc32_branch_reloc,
+	.relocs = ppc32_relocs,
+	.nrelocs = sizeof(ppc32_relocs) / sizeof(ppc32_relocs[0]),
 	.site_rules = ppc32_site_rules,
 };

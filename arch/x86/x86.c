@@ -6,25 +6,84 @@
 #include <elf.h>
 #include <string.h>
 
-static bool x86_64_branch_reloc(uint32_t type)
-{
-	return type == R_X86_64_PC32 || type == R_X86_64_PLT32;
-}
+#define RELOC(t, role, width) { t, #t, role, width }
+
+/* The x86-64 psABI's branch relocations (PC32, PLT32, and the GNU
+ * extensions PC16 and PC8), its GOT forms, and the absolute ones that a
+ * branch must never carry. */
+static const struct sc_reloc_info x86_64_relocs[] = {
+	RELOC(R_X86_64_PC32, SC_RELOC_SITE, 4),
+	RELOC(R_X86_64_PLT32, SC_RELOC_SITE, 4),
+	RELOC(R_X86_64_PC16, SC_RELOC_SHORT, 2),
+	RELOC(R_X86_64_PC8, SC_RELOC_SHORT, 1),
+	RELOC(R_X86_64_GOTPCREL, SC_RELOC_GOT, 4),
+	RELOC(R_X86_64_GOTPCRELX, SC_RELOC_GOT, 4),
+	RELOC(R_X86_64_REX_GOTPCRELX, SC_RELOC_GOT, 4),
+	RELOC(R_X86_64_64, SC_RELOC_OTHER, 8),
+	RELOC(R_X86_64_PC64, SC_RELOC_OTHER, 8),
+	RELOC(R_X86_64_32, SC_RELOC_OTHER, 4),
+	RELOC(R_X86_64_32S, SC_RELOC_OTHER, 4),
+	RELOC(R_X86_64_16, SC_RELOC_OTHER, 2),
+	RELOC(R_X86_64_8, SC_RELOC_OTHER, 1),
+};
+
+/* The i386 psABI's: the same roles under other numbers. */
+static const struct sc_reloc_info i386_relocs[] = {
+	RELOC(R_386_PC32, SC_RELOC_SITE, 4),
+	RELOC(R_386_PLT32, SC_RELOC_SITE, 4),
+	RELOC(R_386_PC16, SC_RELOC_SHORT, 2),
+	RELOC(R_386_PC8, SC_RELOC_SHORT, 1),
+	RELOC(R_386_GOT32, SC_RELOC_GOT, 4),
+	RELOC(R_386_GOT32X, SC_RELOC_GOT, 4),
+	RELOC(R_386_32, SC_RELOC_OTHER, 4),
+	RELOC(R_386_16, SC_RELOC_OTHER, 2),
+	RELOC(R_386_8, SC_RELOC_OTHER, 1),
+};
 
 static bool is_jcc_opcode(const uint8_t *op)
 {
 	return op[0] == 0x0f && op[1] >= 0x80 && op[1] <= 0x8f;
 }
 
-static bool x86_looks_like_branch(const uint8_t *bytes, size_t size,
-				     uint64_t field)
+/* Opcodes of the direct branches with an 8-bit displacement: jmp, Jcc,
+ * loop, loope, loopne and jcxz/jecxz/jrcxz. */
+static bool is_rel8_opcode(uint8_t op)
 {
-	if (field + 4 > size)
-		return false;
-	if (field >= 1 &&
-	    (bytes[field - 1] == 0xe8 || bytes[field - 1] == 0xe9))
-		return true;
-	return field >= 2 && is_jcc_opcode(bytes + field - 2);
+	return op == 0xeb || (op >= 0x70 && op <= 0x7f) ||
+	       (op >= 0xe0 && op <= 0xe3);
+}
+
+/* Length of the direct-branch opcode that ends just before field, for a
+ * displacement of disp bytes (rel16 and rel32 share their opcodes), or 0
+ * when the bytes there are no such opcode.  bytes[0] is at offset base. */
+static unsigned branch_opcode_len(const uint8_t *bytes, uint64_t base,
+				  uint64_t field, unsigned disp)
+{
+	uint64_t at = field - base;
+
+	if (disp == 1)
+		return at >= 1 && is_rel8_opcode(bytes[at - 1]);
+	if (disp != 2 && disp != 4)
+		return 0;
+	if (at >= 1 && (bytes[at - 1] == 0xe8 || bytes[at - 1] == 0xe9))
+		return 1;
+	return at >= 2 && is_jcc_opcode(bytes + at - 2) ? 2 : 0;
+}
+
+/* A relocation of a known width is looked at as that width's branch (a
+ * wider one as a rel32's), then as a rel8 one, which a wider relocation
+ * would overrun; one of an unknown type as a rel32 or a rel8 one. */
+static unsigned x86_looks_like_branch(const uint8_t *bytes, size_t size,
+				      uint64_t field,
+				      const struct sc_reloc_info *info)
+{
+	unsigned w = info && info->width < 4 ? info->width : 4;
+
+	if (field >= size)
+		return 0;
+	if (size - field >= w && branch_opcode_len(bytes, 0, field, w))
+		return w;
+	return branch_opcode_len(bytes, 0, field, 1) ? 1 : 0;
 }
 
 static enum sc_kind kind_of_id(unsigned int id)
@@ -38,57 +97,77 @@ static enum sc_kind kind_of_id(unsigned int id)
 	case X86_INS_JE: case X86_INS_JGE: case X86_INS_JG: case X86_INS_JLE:
 	case X86_INS_JL: case X86_INS_JNE: case X86_INS_JNO: case X86_INS_JNP:
 	case X86_INS_JNS: case X86_INS_JO: case X86_INS_JP: case X86_INS_JS:
+	case X86_INS_LOOP: case X86_INS_LOOPE: case X86_INS_LOOPNE:
+	case X86_INS_JCXZ: case X86_INS_JECXZ: case X86_INS_JRCXZ:
 		return SC_KIND_COND;
 	default:
 		return SC_KIND_NONE;
 	}
 }
 
-/* The opcode bytes that start a rel32 branch of this kind, and where they
- * sit relative to the displacement. */
-static unsigned opcode_len(enum sc_kind kind)
+/* Legacy prefixes, and REX (which only 64-bit code decodes as one). */
+static bool is_prefix(uint8_t b)
 {
-	return kind == SC_KIND_COND ? 2 : 1;
-}
-
-static bool opcode_at(enum sc_kind kind, const uint8_t *op)
-{
-	switch (kind) {
-	case SC_KIND_CALL:
-		return op[0] == 0xe8;
-	case SC_KIND_TAIL:
-		return op[0] == 0xe9;
-	case SC_KIND_COND:
-		return is_jcc_opcode(op);
-	case SC_KIND_NONE:
-		break;
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+		return true;
+	default:
+		return b >= 0x40 && b <= 0x4f;
 	}
-	return false;
 }
 
-/* A branch whose displacement holds field: its opcode sits just before
- * the field.  Anything between the instruction's start and the opcode is
- * a prefix (an operand-size prefix even shrinks the displacement, which
- * a patch of five bytes would then overrun). */
-static bool x86_classify(const cs_insn *insn, uint32_t type, int64_t addend,
-			 uint64_t start, uint64_t field, struct sc_branch *out)
+/* Are the n bytes before the opcode all prefixes, and is one of them the
+ * operand-size prefix? */
+static bool only_prefixes(const uint8_t *b, size_t n, bool *opsize)
+{
+	size_t i;
+
+	*opsize = false;
+	for (i = 0; i < n; i++) {
+		if (!is_prefix(b[i]))
+			return false;
+		*opsize |= b[i] == 0x66;
+	}
+	return true;
+}
+
+/* The relocation fills a direct branch when its field is the branch's
+ * displacement: it follows the opcode and ends the instruction, and
+ * whatever precedes the opcode is prefix bytes (a prefix keeps the
+ * opcode from the site address the loader checks).  An operand-size
+ * prefix shrinks a rel32 to a rel16 for Capstone (as on AMD; Intel
+ * ignores it in 64-bit code): its rel32 relocation still fills the
+ * branch, a prefixed one. */
+static enum sc_verdict x86_classify(const cs_insn *insn, uint32_t type,
+				    const struct sc_reloc_info *info,
+				    int64_t addend, uint64_t start,
+				    uint64_t field, struct sc_branch *out)
 {
 	enum sc_kind kind = kind_of_id(insn->id);
 	uint64_t end = start + insn->size;
-	uint64_t op;
+	unsigned disp, oplen;
+	bool opsize;
 
 	(void)type;
 	(void)addend;
-	if (kind == SC_KIND_NONE || field >= end ||
-	    field - start < opcode_len(kind))
-		return false;
-	op = field - opcode_len(kind);
-	if (!opcode_at(kind, insn->bytes + (op - start)))
-		return false;
-	out->kind = kind;
-	out->site = op;
-	out->addend = end - field >= 4 ? -(int64_t)(end - field) : -4;
-	return true;
+	if (kind == SC_KIND_NONE || field <= start || field >= end)
+		return SC_VERDICT_NONE;
+	disp = end - field;
+	oplen = branch_opcode_len(insn->bytes, start, field, disp);
+	if (!oplen || !only_prefixes(insn->bytes, field - oplen - start,
+				     &opsize))
+		return SC_VERDICT_NONE;
+	*out = (struct sc_branch){ .kind = kind, .site = field - oplen,
+				   .addend = -(int64_t)disp };
+	if (info && info->role == SC_RELOC_SITE &&
+	    (disp == info->width || (disp == 2 && opsize))) {
+		out->addend = -(int64_t)info->width;
+		return SC_VERDICT_SITE;
+	}
+	if (info && info->role == SC_RELOC_SHORT && disp == info->width)
+		return SC_VERDICT_SHORT;
+	return SC_VERDICT_RELOC;
 }
 
 /* Capstone 4 lacks many register forms of opcode group 7 (0F 01 with
@@ -139,19 +218,14 @@ static size_t x86_fix_len(csh h, const cs_insn *insn, const uint8_t *code,
 	return n;
 }
 
-static bool x86_64_got_reloc(uint32_t type)
-{
-	return type == R_X86_64_GOTPCREL || type == R_X86_64_GOTPCRELX ||
-	       type == R_X86_64_REX_GOTPCRELX;
-}
-
 /* call *sym@GOTPCREL(%rip) is ff 15 disp32, jmp * is ff 25 disp32, as
  * -fno-plt and PIC code emit them. */
 static enum sc_kind x86_64_got_branch(uint32_t type, const uint8_t *bytes,
 				      size_t size, uint64_t field,
 				      uint64_t *start)
 {
-	if (!x86_64_got_reloc(type))
+	if (type != R_X86_64_GOTPCREL && type != R_X86_64_GOTPCRELX &&
+	    type != R_X86_64_REX_GOTPCRELX)
 		return SC_KIND_NONE;
 	if (field < 2 || field + 4 > size || bytes[field - 2] != 0xff)
 		return SC_KIND_NONE;
@@ -166,16 +240,6 @@ static enum sc_kind x86_kind_at(const cs_insn *insn)
 	return kind_of_id(insn->id);
 }
 
-static bool i386_branch_reloc(uint32_t type)
-{
-	return type == R_386_PC32 || type == R_386_PLT32;
-}
-
-static bool i386_got_reloc(uint32_t type)
-{
-	return type == R_386_GOT32 || type == R_386_GOT32X;
-}
-
 /* call *sym@GOT(%reg) is ff /2 and jmp * is ff /4, with a disp32 off a
  * base register (ModRM mod 10, no SIB), as -fno-plt PIC code emits. */
 static enum sc_kind i386_got_branch(uint32_t type, const uint8_t *bytes,
@@ -184,7 +248,7 @@ static enum sc_kind i386_got_branch(uint32_t type, const uint8_t *bytes,
 {
 	uint8_t modrm;
 
-	if (!i386_got_reloc(type) || field < 2 || field + 4 > size ||
+	if ((type != R_386_GOT32 && type != R_386_GOT32X) || field < 2 || field + 4 > size ||
 	    bytes[field - 2] != 0xff)
 		return SC_KIND_NONE;
 	modrm = bytes[field - 1];
@@ -221,9 +285,9 @@ const struct sc_arch sc_arch_i386 = {
 	.cs_mode_be = CS_MODE_32,
 	.table_reloc = R_386_PC32,
 	.rela = false,
-	.branch_reloc = i386_branch_reloc,
+	.relocs = i386_relocs,
+	.nrelocs = sizeof(i386_relocs) / sizeof(i386_relocs[0]),
 	.got_branch = i386_got_branch,
-	.got_reloc = i386_got_reloc,
 };
 
 const struct sc_arch sc_arch_x86_64 = {
@@ -235,7 +299,7 @@ const struct sc_arch sc_arch_x86_64 = {
 	.cs_mode_be = CS_MODE_64,
 	.table_reloc = R_X86_64_PC32,
 	.rela = true,
-	.branch_reloc = x86_64_branch_reloc,
+	.relocs = x86_64_relocs,
+	.nrelocs = sizeof(x86_64_relocs) / sizeof(x86_64_relocs[0]),
 	.got_branch = x86_64_got_branch,
-	.got_reloc = x86_64_got_reloc,
 };
