@@ -8,7 +8,10 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS_ALL = -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+# Zydis 4 (libzydis-dev) ships no pkg-config file: its headers are in the
+# default include path and it links as -lZydis.
+LIBS    = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lZydis \
+          -lpthread
 
 SRCS := $(wildcard cmd/*.c elf/*.c decode/*.c arch/*.c arch/*/*.c check/*.c \
           report/*.c)

@@ -4,11 +4,12 @@
 # command and fails.
 set -u
 
-# package : command or pkg-config module that proves it is there
+# package : command, pkg-config module or header that proves it is there
 needs="
 libelf-dev:pc:libelf
 libdw-dev:pc:libdw
 libcapstone-dev:pc:capstone
+libzydis-dev:hdr:Zydis/Zydis.h
 libyaml-dev:pc:yaml-0.1
 libjson-c-dev:pc:json-c
 pkg-config:cmd:pkg-config
@@ -35,6 +36,9 @@ for n in $needs; do
 	case $kind in
 	pc)  pkg-config --exists "$what" 2>/dev/null || missing="$missing $pkg" ;;
 	cmd) command -v "$what" >/dev/null 2>&1 || missing="$missing $pkg" ;;
+	# Zydis ships no pkg-config file: ask the compiler for its header.
+	hdr) printf '#include <%s>\n' "$what" |
+		cc -E -x c - >/dev/null 2>&1 || missing="$missing $pkg" ;;
 	esac
 done
 # pkg-config itself may be what is missing: then every pc check failed.
