@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../check/rules.h"
+#include "../decode/sweep.h"
 #include "sc_err.h"
 
 enum sc_kind {
@@ -87,6 +88,9 @@ struct sc_arch {
 	 * known start; otherwise every instruction is this many bytes and
 	 * aligned to it. */
 	unsigned insn_width;
+	/* The instruction set that sweeps decode (decode/sweep.h), for
+	 * variable-length backends; SC_ISA_NONE for fixed-width ones. */
+	enum sc_isa sweep_isa;
 	/* Longest instruction, bytes to hand the decoder. */
 	unsigned max_insn;
 	/* Relocation type that fills the table's two PC-relative fields,
@@ -115,14 +119,6 @@ struct sc_arch {
 				    const struct sc_reloc_info *info,
 				    int64_t addend, uint64_t start,
 				    uint64_t field, struct sc_branch *out);
-	/* Length of an instruction that Capstone 4 cannot decode but whose
-	 * length the ISA fixes, so that a sweep can step over it; 0 when
-	 * the bytes are not such a known gap.  May be NULL. */
-	size_t (*gap_len)(const uint8_t *code, size_t size);
-	/* The true length of insn (decoded by h from code) when Capstone 4
-	 * is known to get it wrong, else 0.  May be NULL. */
-	size_t (*fix_len)(csh h, const cs_insn *insn, const uint8_t *code,
-			  size_t size);
 	/* A call or jump through the GOT whose GOT-relative field holds a
 	 * relocation of this type: its kind and the instruction's start, or
 	 * SC_KIND_NONE.  May be NULL. */

@@ -4,7 +4,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "../decode/decode.h"
+#include "../decode/sweep.h"
 #include "sc_util.h"
 
 /* A run of probes that one sweep serves: same section, same start. */
@@ -17,36 +17,39 @@ struct sweep {
 };
 
 struct plan {
-	const struct sc_arch *arch;
-	const GElf_Ehdr *ehdr;
+	enum sc_isa isa;
 	struct sc_probe *probes;
 	struct sweep *sweeps;
 	size_t nsweeps, cap;
 	atomic_size_t next;
-	atomic_int failed;
 };
 
-static void run_sweep(struct sc_decoder *dec, const struct sweep *s,
+/* Answers each probe of one sweep with the instruction that holds its
+ * field.  The ISA was checked before the threads started, so starting a
+ * sweep cannot fail here. */
+static void run_sweep(enum sc_isa isa, const struct sweep *s,
 		      struct sc_probe *probes)
 {
-	struct sc_cursor c;
+	struct sc_sweep sw;
+	struct sc_insn insn;
+	struct sc_err err;
 	size_t i;
 
-	sc_cursor_start(&c, s->bytes, s->size, s->from);
+	if (sc_sweep_start(&sw, isa, s->bytes, s->size, s->from, &err))
+		return;
 	for (i = s->first; i < s->first + s->count; i++) {
 		struct sc_probe *p = &probes[i];
 
-		if (p->field < c.pos)	/* cannot happen: probes are sorted */
-			sc_cursor_start(&c, s->bytes, s->size, s->from);
-		p->found = sc_cursor_seek(dec, &c, p->field) == 0;
-		p->start = c.pos;
-		p->stuck = c.pos;
+		p->found = sc_sweep_seek(&sw, p->field, &insn) ==
+			   SC_SWEEP_INSN;
+		p->start = insn.offset;
+		p->stuck = insn.offset;
 		if (!p->found) {
 			/* A sweep that stopped answers no later probe. */
 			for (i++; i < s->first + s->count; i++)
 				probes[i] = (struct sc_probe){
 					probes[i].section, probes[i].field,
-					c.pos, c.pos, false };
+					insn.offset, insn.offset, false };
 			return;
 		}
 	}
@@ -55,19 +58,10 @@ static void run_sweep(struct sc_decoder *dec, const struct sweep *s,
 static void *worker(void *arg)
 {
 	struct plan *p = arg;
-	struct sc_decoder dec;
-	struct sc_err err;
 	size_t i;
 
-	if (sc_decoder_open(&dec, p->arch->cs_arch,
-			    sc_arch_cs_mode(p->arch, p->ehdr),
-			    p->arch->gap_len, p->arch->fix_len, &err)) {
-		atomic_store(&p->failed, 1);
-		return NULL;
-	}
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->nsweeps)
-		run_sweep(&dec, &p->sweeps[i], p->probes);
-	sc_decoder_close(&dec);
+		run_sweep(p->isa, &p->sweeps[i], p->probes);
 	return NULL;
 }
 
@@ -161,21 +155,21 @@ int sc_find_boundaries(const struct sc_object *obj,
 		       const struct sc_arch *arch, struct sc_probe *probes,
 		       size_t n, int threads, struct sc_err *err)
 {
-	struct plan p = { .arch = arch, .ehdr = &obj->ehdr, .probes = probes };
+	struct plan p = { .isa = arch->sweep_isa, .probes = probes };
+	struct sc_sweep check;
 	int ret = 0;
 
 	if (arch->insn_width) {
 		fixed_width(arch, probes, n);
 		return 0;
 	}
+	if (sc_sweep_start(&check, p.isa, NULL, 0, 0, err))
+		return -1;
 	atomic_init(&p.next, 0);
-	atomic_init(&p.failed, 0);
 	if (plan_sweeps(obj, syms, &p, n, err))
 		ret = -1;
 	else
 		run_threads(&p, threads < 1 ? 1 : threads);
-	if (!ret && atomic_load(&p.failed))
-		ret = sc_errf(err, "cannot open the disassembler");
 	free(p.sweeps);
 	return ret;
 }

@@ -484,8 +484,8 @@ static int add_site(struct walk *w, const struct ref *r, const cs_insn *insn,
 	return site ? check_site(w, site, b) : -1;
 }
 
-/* A sweep that stops on bytes Capstone cannot decode proves nothing
- * about what follows: the site is unproven, not misplaced. */
+/* A sweep that stops on bytes no decoder knows (decode/sweep.h) proves
+ * nothing about what follows: the site is unproven, not misplaced. */
 static int undecodable(struct walk *w, const struct ref *r,
 		       const uint8_t *bytes, size_t size, uint64_t stuck)
 {
@@ -498,9 +498,9 @@ static int undecodable(struct walk *w, const struct ref *r,
 				i ? " " : "", bytes[stuck + i]);
 	sc_symbols_where(w->syms, r->section, stuck, at, sizeof(at));
 	return add(w, SC_RULE_UNDECODABLE, r->section, r->rel.offset,
-		   r->rel.sym, "branch to %s kept out of the table: Capstone "
-		   "cannot decode the instruction at %s (%s...), so its "
-		   "boundary is unproven", tramp, at, hex);
+		   r->rel.sym, "branch to %s kept out of the table: the bytes "
+		   "at %s (%s...) are no instruction the decoder knows, so "
+		   "its boundary is unproven", tramp, at, hex);
 }
 
 /* The relocated bytes are no direct branch's target: an address taken,
@@ -698,9 +698,7 @@ static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 	if (find_branches(w, refs, n, err))
 		return -1;
 	if (sc_decoder_open(&w->dec, w->res->arch->cs_arch,
-			    sc_arch_cs_mode(w->res->arch, &w->obj->ehdr),
-			    w->res->arch->gap_len,
-			    w->res->arch->fix_len, err))
+			    sc_arch_cs_mode(w->res->arch, &w->obj->ehdr), err))
 		return -1;
 	for (i = 0; i < n && !ret; i++)
 		ret = visit(w, &refs[i]);

@@ -236,8 +236,7 @@ int sc_report_from_table(struct sc_report_file *f,
 	size_t i;
 
 	if (sc_decoder_open(&dec, in->arch->cs_arch,
-			    sc_arch_cs_mode(in->arch, &in->obj->ehdr),
-			    in->arch->gap_len, in->arch->fix_len, err))
+			    sc_arch_cs_mode(in->arch, &in->obj->ehdr), err))
 		return -1;
 	if (start_file(f, in, sc_object_is_module(in->obj), n, &oom))
 		oom = true;

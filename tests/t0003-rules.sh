@@ -129,6 +129,9 @@ for cc in $COMPILERS; do
 
 	expect "$cc: ... and that unproven site stays out of the table" 'only_good '$u'.o'
 
+	expect "$cc: the undecodable warning shows where decoding stopped and the bytes" '
+		grep -q ": after_junk+0x3: .* at after_junk+0x0 (0f 04 e8 00\.\.\.)" err'
+
 	expect "$cc: -W undecodable=error: exit 1, nothing written" '
 		fresh '$u' && scx 1 check -W undecodable=error '$u'.o &&
 		findings_n err error undecodable 1 && untouched '$u

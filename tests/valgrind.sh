@@ -15,6 +15,7 @@ vg() {
 expect "fixtures build" '
 	build gcc kinds.c kinds.o && build gcc prefixed.S prefixed.o &&
 	build gcc anchor-global.S anchor.o && build gcc newinsn.S newinsn.o &&
+	build gcc undecodable.S undecodable.o &&
 	printf "not an object\n" >text.o'
 
 expect "check that writes a table: clean" 'vg check kinds.o'
@@ -22,8 +23,10 @@ expect "check that adds section symbols: clean" 'vg check anchor.o'
 expect "check again (table compared): clean" 'vg check kinds.o'
 expect "check with error findings, -v: clean, exit 1" '
 	vg check -v prefixed.o 2>/dev/null; [ $? -eq 1 ]'
-expect "check past undecodable instructions: clean" '
+expect "check past newer instructions (Zydis and its fallback): clean" '
 	vg check -j2 newinsn.o 2>/dev/null'
+expect "check past undecodable bytes: clean" '
+	vg check -j2 undecodable.o 2>/dev/null'
 expect "bad input: clean, exit 2" '
 	vg check text.o 2>/dev/null; [ $? -eq 2 ]'
 expect "dump: clean" 'vg dump kinds.o anchor.o >/dev/null'

@@ -1,10 +1,10 @@
 /* x86-64 and i386: sites are E8 (call), E9 (jmp) and 0F 80..8F (Jcc) with
  * a rel32 displacement filled by a PC-relative or PLT relocation.  The two
- * differ only in their ELF class, relocation numbers and Capstone mode. */
+ * differ only in their ELF class, relocation numbers, Capstone mode and
+ * sweep mode. */
 #include "../arch.h"
 
 #include <elf.h>
-#include <string.h>
 
 #define RELOC(t, role, width) { t, #t, role, width }
 
@@ -170,54 +170,6 @@ static enum sc_verdict x86_classify(const cs_insn *insn, uint32_t type,
 	return SC_VERDICT_RELOC;
 }
 
-/* Capstone 4 lacks many register forms of opcode group 7 (0F 01 with
- * ModRM.mod == 3: rdpkru, wrpkru, serialize, clui, ...).  In that form
- * the ModRM byte ends the instruction, so its length is the legacy
- * prefixes plus three, whatever the instruction. */
-static size_t x86_gap_len(const uint8_t *code, size_t size)
-{
-	size_t n = 0;
-
-	while (n < size && n < 4 &&
-	       (code[n] == 0x66 || code[n] == 0xf2 || code[n] == 0xf3))
-		n++;
-	if (n + 3 <= size && code[n] == 0x0f && code[n + 1] == 0x01 &&
-	    code[n + 2] >= 0xc0)
-		return n + 3;
-	return 0;
-}
-
-/* Capstone 4 decodes ud1 (0F B9 /r) as a two-byte "ud2b", without its
- * ModRM operand, and a sweep that trusts it loses step.  ud1 has the
- * operand form of imul r, r/m (0F AF /r), which Capstone measures right:
- * the same bytes with that opcode have ud1's true length. */
-static size_t x86_fix_len(csh h, const cs_insn *insn, const uint8_t *code,
-			     size_t size)
-{
-	uint8_t copy[16];
-	const uint8_t *p = copy;
-	size_t n = size < sizeof(copy) ? size : sizeof(copy), i, left;
-	uint64_t addr = 0;
-	cs_insn *probe;
-
-	if (insn->id != X86_INS_UD2B)
-		return 0;
-	memcpy(copy, code, n);
-	for (i = 0; i + 1 < insn->size && !(copy[i] == 0x0f &&
-					    copy[i + 1] == 0xb9); i++)
-		;
-	if (i + 1 >= insn->size)
-		return 0;
-	copy[i + 1] = 0xaf;
-	probe = cs_malloc(h);
-	left = n;
-	n = probe && cs_disasm_iter(h, &p, &left, &addr, probe) ?
-	    probe->size : 0;
-	if (probe)
-		cs_free(probe, 1);
-	return n;
-}
-
 /* call *sym@GOTPCREL(%rip) is ff 15 disp32, jmp * is ff 25 disp32, as
  * -fno-plt and PIC code emit them. */
 static enum sc_kind x86_64_got_branch(uint32_t type, const uint8_t *bytes,
@@ -266,8 +218,6 @@ static enum sc_kind i386_got_branch(uint32_t type, const uint8_t *bytes,
 	.max_insn = 15, \
 	.looks_like_branch = x86_looks_like_branch, \
 	.classify = x86_classify, \
-	.gap_len = x86_gap_len, \
-	.fix_len = x86_fix_len, \
 	.null_form = { \
 		[SC_KIND_CALL] = "nop5",	/* 5-byte nop */ \
 		[SC_KIND_TAIL] = "ret",		/* ret; int3 padding */ \
@@ -283,6 +233,7 @@ const struct sc_arch sc_arch_i386 = {
 	.elfclass = ELFCLASS32,
 	.cs_mode_le = CS_MODE_32,
 	.cs_mode_be = CS_MODE_32,
+	.sweep_isa = SC_ISA_X86_32,
 	.table_reloc = R_386_PC32,
 	.rela = false,
 	.relocs = i386_relocs,
@@ -297,6 +248,7 @@ const struct sc_arch sc_arch_x86_64 = {
 	.elfclass = ELFCLASS64,
 	.cs_mode_le = CS_MODE_64,
 	.cs_mode_be = CS_MODE_64,
+	.sweep_isa = SC_ISA_X86_64,
 	.table_reloc = R_X86_64_PC32,
 	.rela = true,
 	.relocs = x86_64_relocs,
