@@ -20,6 +20,7 @@ CORPUS_RUNS=${CORPUS_RUNS:-3}
 KVM=arch/x86/kvm/kvm.ko
 AMDGPU=drivers/gpu/drm/amd/amdgpu/amdgpu.ko
 ROWS=()
+SWEEP_ROWS=()
 
 die() {
 	echo "BENCH FAILED: $*" >&2
@@ -179,12 +180,47 @@ bench_corpus() {
 		"$(ratio "$ot_rss" "$sc_rss")"
 }
 
+# The boundary sweep alone, decoding only: scstool's (decode/sweep.h, Zydis)
+# against a plain Capstone 4 sweep, the decoder sweeps used before, over
+# every executable section of the corpus (bench/sweeprate.c).
+bench_sweep() {
+	local mods out sec bytes zi zms ci cms differ unknown mb
+	(cd "$root" && cc -O2 -Iinclude -o "$OUT/sweeprate" bench/sweeprate.c \
+		decode/sweep.c decode/x86_len.c \
+		$(pkg-config --cflags --libs capstone libelf) -lZydis) ||
+		die "cannot build bench/sweeprate.c"
+	mapfile -t mods <"$REAL_LIST"
+	out=$(cd "$OUT/master" && "$OUT/sweeprate" "${mods[@]}") || die "sweeprate failed"
+	read -r _ _ _ sec _ bytes <<<"$(grep '^files ' <<<"$out")"
+	read -r _ _ zi _ _ _ zms <<<"$(grep '^sweep ' <<<"$out")"
+	read -r _ _ ci _ _ _ cms <<<"$(grep '^capstone ' <<<"$out")"
+	read -r _ _ differ _ unknown <<<"$(grep '^agree ' <<<"$out")"
+	mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
+	echo "bench: sweep over $sec executable sections ($mb MB, $zi instructions):" \
+		"scstool's sweep $zms ms, Capstone 4 $cms ms ($ci instructions)"
+	echo "bench: Capstone 4 at the sweep's boundaries: $differ lengths differ," \
+		"$unknown instructions it cannot decode"
+	SWEEP_ROWS+=("$(printf '%-50s %12s %12s %10s' "sweep $mb MB of text, one thread" \
+		"$zms ms" "$cms ms" "$(ratio "$cms" "$zms")")")
+	SWEEP_ROWS+=("$(printf '%-50s %12s %12s %10s' "throughput" \
+		"$(awk -v b="$mb" -v t="$zms" 'BEGIN { printf "%.0f MB/s", b * 1000 / t }')" \
+		"$(awk -v b="$mb" -v t="$cms" 'BEGIN { printf "%.0f MB/s", b * 1000 / t }')" "")")
+	SWEEP_ROWS+=("$(printf '%-50s %12s %12s %10s' "16 MB of text (a vmlinux), estimated" \
+		"$(awk -v b="$mb" -v t="$zms" 'BEGIN { printf "%.0f ms", 16 * t / b }')" \
+		"$(awk -v b="$mb" -v t="$cms" 'BEGIN { printf "%.0f ms", 16 * t / b }')" "")")
+}
+
 print_table() {
 	echo
 	printf '%-50s %12s %12s %10s\n' "" scstool objtool objtool/sc
 	printf '%s\n' "${ROWS[@]}"
 	echo "($("$SCSTOOL" version 2>/dev/null), kernel $REAL_VERSION objtool, $(nproc) CPUs;" \
 		"ratio > 1: scstool is faster or smaller)"
+	echo
+	printf '%-50s %12s %12s %10s\n' "" "sweep" "Capstone 4" "cs/sweep"
+	printf '%s\n' "${SWEEP_ROWS[@]}"
+	echo "(decoding only; the sweep is Zydis 4 with scstool's fallback, ratio > 1:" \
+		"the sweep is faster)"
 }
 
 main() {
@@ -200,6 +236,7 @@ main() {
 	bench_module "$KVM" "$KVM_RUNS"
 	bench_module "$AMDGPU" "$AMDGPU_RUNS"
 	bench_corpus
+	bench_sweep
 	print_table
 }
 
