@@ -75,6 +75,10 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"branch-reloc", SC_SEV_WARNING, true,
 		"a branch to a trampoline whose relocation type is unknown or "
 		"does not fit it; kept out" },
+	[SC_RULE_SIGNED_MODULE] = {
+		"signed-module", SC_SEV_ERROR, false,
+		"the module carries an appended signature that a new table "
+		"would invalidate: sign it after scstool; never written" },
 	[SC_RULE_STALE_TABLE] = {
 		"stale-table", SC_SEV_ERROR, false,
 		"the object's .static_call_sites differs from the sites "

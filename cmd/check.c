@@ -9,6 +9,7 @@
 #include "../check/check.h"
 #include "../check/config.h"
 #include "../check/table.h"
+#include "../elf/extent.h"
 #include "../elf/lines.h"
 #include "../elf/file.h"
 #include "../elf/write.h"
@@ -151,6 +152,29 @@ static bool table_needs_write(struct job *j)
 	return false;
 }
 
+/* A module signature covers every byte before it: a table written now
+ * would void it (the kernel would refuse the module, or load it as
+ * unsigned), so the module must be signed after scstool.  Returns true
+ * when that stops the write. */
+static bool signature_blocks(struct job *j)
+{
+	uint64_t at;
+	char where[64];
+
+	if (!sc_module_signature(&j->obj, &at))
+		return false;
+	snprintf(where, sizeof(where), "file+0x%llx", (unsigned long long)at);
+	if (sc_result_add(&j->res, &j->opts->policy, SC_RULE_SIGNED_MODULE,
+			  0, at, 0, where, "the module is signed (%llu bytes "
+			  "of signature appended at 0x%llx): a new table "
+			  "would invalidate the signature, so nothing is "
+			  "written; run scstool before signing the module",
+			  (unsigned long long)(j->obj.size - at),
+			  (unsigned long long)at))
+		fprintf(j->err, "%s: error: out of memory\n", j->path);
+	return true;
+}
+
 /* In place, a symbolic link's target is what gets rewritten, not the
  * link itself. */
 static char *write_target(struct job *j, struct sc_err *e)
@@ -177,7 +201,7 @@ static int write_table(struct job *j)
 		free(target);
 		return fail(j, &e);
 	}
-	ret = sc_write_table(&j->obj, target, &img, &e);
+	ret = sc_write_table(&j->obj, target, &img, NULL, NULL, &e);
 	sc_table_image_free(&img);
 	free(target);
 	return ret ? fail(j, &e) : SC_EXIT_OK;
@@ -215,6 +239,8 @@ static int process(struct job *j)
 	if (status)
 		return status;
 	write = table_needs_write(j);
+	if (write && !j->opts->dry_run && signature_blocks(j))
+		write = false;
 	if ((status = build_record(j)))
 		return status;
 	sc_report_text_file(j->err, j->record, j->opts->verbose);

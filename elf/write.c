@@ -1,11 +1,21 @@
 #include "write.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "extent.h"
 #include "file.h"
 #include "symadd.h"
+
+/* The largest alignment honoured when placing a section after the input's
+ * contents.  In a relocatable object a file offset needs no more than its
+ * entries' natural alignment (8); a larger claim (.shstrtab aligned to
+ * 2^32 in a hostile file) would otherwise grow the output without bound.
+ * The section header keeps its sh_addralign, which is about addresses. */
+#define LAYOUT_ALIGN_MAX 64
 
 /* One output section: its header, where its bytes come from, and whether
  * it keeps its input offset or goes after the input's contents. */
@@ -27,6 +37,8 @@ struct out {
 	size_t n;
 	size_t table, relsec;
 	struct sc_symmap map;
+	struct sc_extent *keep;	/* the input's unclaimed bytes */
+	size_t nkeep;
 };
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -271,21 +283,100 @@ static int fill_table_relocs(struct out *o, struct sc_err *err)
 	return 0;
 }
 
-static uint64_t content_end(const struct out *o)
+/* Does section s keep bytes at its input offset? */
+static bool kept_bytes(const struct out_sec *s)
 {
-	const GElf_Ehdr *eh = &o->in->ehdr;
-	uint64_t end = eh->e_ehsize;
+	return !s->append && s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct sc_extent *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Two sections whose bytes overlap cannot both keep them once one is
+ * rewritten; no tool makes such an object, so it is refused. */
+static int check_overlaps(const struct out *o, struct sc_err *err)
+{
+	struct sc_extent *r = calloc(o->n, sizeof(*r));
+	uint64_t end = 0;
+	size_t i, n = 0, last = 0;
+	int ret = 0;
+
+	if (!r)
+		return sc_errf(err, "out of memory");
+	for (i = 1; i < o->in->nsections; i++)
+		if (kept_bytes(&o->secs[i]))
+			/* len holds the index: ranges sort by offset alone. */
+			r[n++] = (struct sc_extent){ o->secs[i].shdr.sh_offset,
+						     i };
+	qsort(r, n, sizeof(*r), range_cmp);
+	for (i = 0; i < n && !ret; i++) {
+		const GElf_Shdr *sh = &o->secs[r[i].len].shdr;
+
+		if (i && sh->sh_offset < end)
+			ret = sc_errf(err, "sections %zu (%s) and %zu (%s) "
+				      "overlap in the file: cannot rewrite it",
+				      (size_t)r[last].len,
+				      o->in->sections[r[last].len].name,
+				      (size_t)r[i].len,
+				      o->in->sections[r[i].len].name);
+		if (sh->sh_offset + sh->sh_size > end) {
+			end = sh->sh_offset + sh->sh_size;
+			last = i;
+		}
+	}
+	free(r);
+	return ret;
+}
+
+/* Kept sections stay where they are.  One that overlaps the ELF header or
+ * the program headers would be written over them (libelf then fills the
+ * gap after it, erasing the header): an empty one holds no byte, so its
+ * offset moves past the headers; one with bytes cannot be placed, and the
+ * object is refused. */
+static int place_kept(struct out *o, struct sc_err *err)
+{
+	uint64_t hdr = sc_headers_end(o->in);
 	size_t i;
 
-	if (eh->e_phnum)
-		end = eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
+	for (i = 1; i < o->in->nsections; i++) {
+		struct out_sec *s = &o->secs[i];
+
+		if (s->append || s->shdr.sh_offset >= hdr)
+			continue;
+		if (!kept_bytes(s)) {
+			s->shdr.sh_offset = hdr;
+			continue;
+		}
+		return sc_errf(err, "section %zu (%s) at 0x%llx overlaps the "
+			       "ELF %s: cannot rewrite it without damaging "
+			       "one of them", i, o->in->sections[i].name,
+			       (unsigned long long)s->shdr.sh_offset,
+			       s->shdr.sh_offset < o->in->ehdr.e_ehsize ?
+			       "header" : "program headers");
+	}
+	return check_overlaps(o, err);
+}
+
+/* The end of everything that keeps its offset: headers, kept sections and
+ * the input's unclaimed bytes. */
+static uint64_t content_end(const struct out *o)
+{
+	uint64_t end = sc_headers_end(o->in);
+	size_t i;
+
 	for (i = 1; i < o->n; i++) {
 		const GElf_Shdr *sh = &o->secs[i].shdr;
 
-		if (!o->secs[i].append && sh->sh_type != SHT_NOBITS &&
-		    sh->sh_offset + sh->sh_size > end)
+		if (kept_bytes(&o->secs[i]) && sh->sh_offset + sh->sh_size > end)
 			end = sh->sh_offset + sh->sh_size;
 	}
+	if (o->nkeep && o->keep[o->nkeep - 1].off + o->keep[o->nkeep - 1].len
+			> end)
+		end = o->keep[o->nkeep - 1].off + o->keep[o->nkeep - 1].len;
 	return end;
 }
 
@@ -300,7 +391,8 @@ static uint64_t lay_out(struct out *o)
 
 		if (!o->secs[i].append)
 			continue;
-		off = align_up(off, sh->sh_addralign);
+		off = align_up(off, sh->sh_addralign < LAYOUT_ALIGN_MAX ?
+				    sh->sh_addralign : LAYOUT_ALIGN_MAX);
 		sh->sh_offset = off;
 		off += sh->sh_size;
 	}
@@ -371,11 +463,32 @@ static int plan(struct out *o, struct sc_err *err)
 	if (place_table(o, err) || copy_inputs(o, err))
 		return -1;
 	plan_table(o);
-	if (grow_shstrtab(o, err) || plan_symbols(o, err))
+	if (grow_shstrtab(o, err) || plan_symbols(o, err) ||
+	    place_kept(o, err) ||
+	    sc_unclaimed(o->in, &o->keep, &o->nkeep, err))
 		return -1;
 	return alloc_buf(&o->secs[o->relsec],
 			 fsize(o, o->secs[o->relsec].type, o->img->nrelocs),
 			 o->secs[o->relsec].type, err);
+}
+
+/* libelf fills the gaps between sections; the input's own bytes go back
+ * over them. */
+static int restore_unclaimed(const struct out *o, int fd, struct sc_err *err)
+{
+	const char *raw = o->in->image;
+	size_t i;
+
+	for (i = 0; i < o->nkeep; i++) {
+		const struct sc_extent *k = &o->keep[i];
+
+		if (lseek(fd, (off_t)k->off, SEEK_SET) < 0)
+			return sc_errf(err, "cannot seek in the output: %s",
+				       strerror(errno));
+		if (sc_write_all(fd, raw + k->off, k->len, err))
+			return -1;
+	}
+	return 0;
 }
 
 static int build(struct out *o, struct sc_err *err)
@@ -406,19 +519,17 @@ static void free_out(struct out *o)
 		if (o->secs[i].own)
 			free(o->secs[i].buf);
 	free(o->secs);
+	free(o->keep);
 	sc_symmap_free(&o->map);
 }
 
-int sc_write_table(const struct sc_object *in, const char *target,
+int sc_write_image(const struct sc_object *in, int fd,
 		   const struct sc_table_image *img, struct sc_err *err)
 {
-	struct sc_replace r;
 	struct out o = { .in = in, .img = img };
 	int ret = -1;
 
-	if (sc_replace_begin(&r, target, err))
-		return -1;
-	o.elf = elf_begin(r.fd, ELF_C_WRITE, NULL);
+	o.elf = elf_begin(fd, ELF_C_WRITE, NULL);
 	if (!o.elf)
 		lib_failure(err, "cannot start the output");
 	else if (!build(&o, err))
@@ -426,9 +537,26 @@ int sc_write_table(const struct sc_object *in, const char *target,
 	if (o.elf)
 		elf_end(o.elf);
 	if (!ret)
+		ret = restore_unclaimed(&o, fd, err);
+	free_out(&o);
+	return ret;
+}
+
+int sc_write_table(const struct sc_object *in, const char *target,
+		   const struct sc_table_image *img, sc_write_verify_fn verify,
+		   void *ctx, struct sc_err *err)
+{
+	struct sc_replace r;
+	int ret;
+
+	if (sc_replace_begin(&r, target, err))
+		return -1;
+	ret = sc_write_image(in, r.fd, img, err);
+	if (!ret && verify)
+		ret = verify(ctx, r.tmp, err);
+	if (!ret)
 		ret = sc_replace_commit(&r, &in->st, err);
 	else
 		sc_replace_abort(&r);
-	free_out(&o);
 	return ret;
 }

@@ -31,8 +31,25 @@ struct sc_table_image {
 	size_t nrelocs;
 };
 
-/* Writes in plus img to target (which may be in->path). */
-int sc_write_table(const struct sc_object *in, const char *target,
+/* Builds the object in plus img into fd: a new, empty file open for
+ * reading and writing (a temporary file, a memfd).  Input sections keep
+ * their offsets, and so do the input's bytes that no header or section
+ * claims (gaps, trailing data); new and grown sections go after them.
+ * Fails, writing nothing useful, on an input it cannot place safely: a
+ * section with bytes over the ELF or program headers, overlapping
+ * sections. */
+int sc_write_image(const struct sc_object *in, int fd,
 		   const struct sc_table_image *img, struct sc_err *err);
+
+/* Checks the output at path (complete, not yet in place) before it
+ * replaces the target; returns -1 with err set to refuse it. */
+typedef int (*sc_write_verify_fn)(void *ctx, const char *path,
+				  struct sc_err *err);
+
+/* Writes in plus img to target (which may be in->path) through a
+ * temporary file beside it, which verify (when not NULL) sees first. */
+int sc_write_table(const struct sc_object *in, const char *target,
+		   const struct sc_table_image *img, sc_write_verify_fn verify,
+		   void *ctx, struct sc_err *err);
 
 #endif

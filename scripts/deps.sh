@@ -24,6 +24,7 @@ llvm:cmd:llvm-readelf
 gawk:cmd:gawk
 valgrind:cmd:valgrind
 elfutils:cmd:eu-elflint
+openssl:cmd:openssl
 time:cmd:/usr/bin/time
 "
 
