@@ -717,6 +717,10 @@ int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
 	int ret;
 
 	memset(res, 0, sizeof(*res));
+	/* A linked file's relocations (if any are left) are not validated
+	 * by the ELF model, and say nothing about sites. */
+	if (sc_object_linked(obj))
+		return sc_errf(err, "not a relocatable object");
 	res->arch = sc_arch_for(&obj->ehdr);
 	if (!res->arch)
 		return sc_errf(err, "unsupported machine %u",

@@ -53,7 +53,7 @@ static int collect(struct sc_symbols *s, struct sc_err *err)
 
 		if (is_function(obj, sym))
 			s->funcs[s->nfuncs++] = (struct sc_func){
-				sym->shndx, sym->sym.st_value,
+				sym->shndx, sc_symbol_offset(obj, sym),
 				sym->sym.st_size, i };
 		if (!strncmp(sym->name, SC_KEY_PREFIX,
 			     sizeof(SC_KEY_PREFIX) - 1))

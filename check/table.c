@@ -19,8 +19,9 @@ int sc_table_from_sites(const struct sc_result *res, struct sc_entry **out,
 		if (!s->in_table)
 			continue;
 		(*out)[(*n)++] = (struct sc_entry){
-			s->section, s->offset, s->key,
-			s->kind == SC_KIND_CALL ? 0 : SC_SITE_TAIL };
+			.section = s->section, .offset = s->offset,
+			.key = s->key,
+			.flags = s->kind == SC_KIND_CALL ? 0 : SC_SITE_TAIL };
 	}
 	return 0;
 }
@@ -89,6 +90,10 @@ int sc_table_read(const struct sc_object *obj, const struct sc_arch *arch,
 	*n = 0;
 	if (!table)
 		return 0;
+	/* A linked table has no relocations: check/linked.h reads it. */
+	if (sc_object_linked(obj))
+		return sc_errf(err, SC_TABLE_SECTION " is resolved (a linked "
+			       "file): no relocations to read");
 	if (obj->sections[table].shdr.sh_size % SC_TABLE_ENTSIZE)
 		return sc_errf(err, SC_TABLE_SECTION ": size %llu is not a "
 			       "multiple of %d", (unsigned long long)

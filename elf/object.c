@@ -126,18 +126,37 @@ static int load_sections(struct sc_object *obj, struct sc_err *err)
 	return 0;
 }
 
+static size_t find_table_of_type(const struct sc_object *obj, unsigned type,
+				 size_t *count)
+{
+	size_t i, found = 0;
+
+	*count = 0;
+	for (i = 1; i < obj->nsections; i++)
+		if (obj->sections[i].shdr.sh_type == type) {
+			found = found ? found : i;
+			(*count)++;
+		}
+	return found;
+}
+
+/* A relocatable object needs its .symtab: relocations name its symbols.
+ * A linked file needs none: .dynsym stands in for a stripped .symtab,
+ * and with neither, only what needs no symbol can be checked. */
 static int find_symtab(struct sc_object *obj, struct sc_err *err)
 {
-	size_t i;
+	size_t n;
 
-	for (i = 1; i < obj->nsections; i++) {
-		if (obj->sections[i].shdr.sh_type != SHT_SYMTAB)
-			continue;
-		if (obj->symtab)
-			return sc_errf(err, "more than one symbol table");
-		obj->symtab = i;
+	obj->symtab = find_table_of_type(obj, SHT_SYMTAB, &n);
+	if (n > 1)
+		return sc_errf(err, "more than one symbol table");
+	if (!obj->symtab && sc_object_linked(obj)) {
+		obj->symtab = find_table_of_type(obj, SHT_DYNSYM, &n);
+		if (n > 1)
+			return sc_errf(err, "more than one dynamic symbol "
+				       "table");
 	}
-	if (!obj->symtab)
+	if (!obj->symtab && !sc_object_linked(obj))
 		return sc_errf(err, "no symbol table (.symtab): stripped?");
 	return 0;
 }
@@ -200,8 +219,17 @@ static int load_symbols(struct sc_object *obj, struct sc_err *err)
 	Elf_Data *data, *xdata;
 	size_t i;
 
-	if (find_symtab(obj, err) ||
-	    check_table_shape(obj, obj->symtab, ELF_T_SYM, err))
+	if (find_symtab(obj, err))
+		return -1;
+	if (!obj->symtab) {
+		obj->symbols = calloc(1, sizeof(*obj->symbols));
+		if (!obj->symbols)
+			return sc_errf(err, "out of memory");
+		obj->symbols[0].name = "";
+		obj->nsymbols = 1;
+		return 0;
+	}
+	if (check_table_shape(obj, obj->symtab, ELF_T_SYM, err))
 		return -1;
 	st = &obj->sections[obj->symtab];
 	if (st->shdr.sh_link == 0 ||
@@ -232,6 +260,10 @@ static int check_reloc_sections(const struct sc_object *obj,
 {
 	size_t i;
 
+	/* A linked file's relocations (dynamic ones, --emit-relocs) are
+	 * never read. */
+	if (sc_object_linked(obj))
+		return 0;
 	for (i = 1; i < obj->nsections; i++) {
 		const struct sc_section *s = &obj->sections[i];
 
@@ -315,6 +347,7 @@ void sc_object_close(struct sc_object *obj)
 {
 	free(obj->sections);
 	free(obj->symbols);
+	free(obj->symnames);
 	if (obj->elf)
 		elf_end(obj->elf);
 	free(obj->owned);
@@ -337,6 +370,35 @@ int sc_section_bytes(const struct sc_object *obj, size_t sec,
 			       s->name, elf_errmsg(-1));
 	*bytes = d->d_buf;
 	*size = d->d_size;
+	return 0;
+}
+
+bool sc_object_linked(const struct sc_object *obj)
+{
+	return obj->ehdr.e_type == ET_EXEC || obj->ehdr.e_type == ET_DYN;
+}
+
+uint64_t sc_symbol_offset(const struct sc_object *obj,
+			  const struct sc_symbol *s)
+{
+	if (!sc_object_linked(obj) || !s->shndx || s->shndx >= obj->nsections)
+		return s->sym.st_value;
+	return s->sym.st_value - obj->sections[s->shndx].shdr.sh_addr;
+}
+
+size_t sc_section_at(const struct sc_object *obj, uint64_t addr, bool exec)
+{
+	size_t i;
+
+	for (i = 1; i < obj->nsections; i++) {
+		const GElf_Shdr *sh = &obj->sections[i].shdr;
+
+		if (!(sh->sh_flags & SHF_ALLOC) || (sh->sh_flags & SHF_TLS) ||
+		    (exec && !(sh->sh_flags & SHF_EXECINSTR)))
+			continue;
+		if (addr >= sh->sh_addr && addr - sh->sh_addr < sh->sh_size)
+			return i;
+	}
 	return 0;
 }
 

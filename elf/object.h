@@ -35,9 +35,13 @@ struct sc_object {
 	size_t nsections;
 	struct sc_section *sections;
 	size_t shstrndx;
-	size_t symtab;		/* section index of SHT_SYMTAB */
-	size_t nsymbols;
+	/* Section index of the symbol table: SHT_SYMTAB, or in a linked
+	 * file without one, SHT_DYNSYM; 0 when a linked file has neither
+	 * (stripped) or its symbols came from a System.map (elf/sysmap.h). */
+	size_t symtab;
+	size_t nsymbols;	/* symbols[0] is the null symbol */
 	struct sc_symbol *symbols;
+	char *symnames;		/* names of symbols not from the ELF file */
 };
 
 /* A relocation with its addend made explicit, whatever REL or RELA. */
@@ -59,7 +63,8 @@ struct sc_reloc_iter {
 
 /* Reads the file at path whole (elf/file.h's sc_file_read: a regular
  * file, not changing while read) and validates it; need_rel refuses
- * anything but a relocatable object.  Nothing maps the file, so a change
+ * anything but a relocatable object.  A relocatable object must have a
+ * .symtab; a linked file may have only .dynsym, or no symbols at all.  Nothing maps the file, so a change
  * to it later cannot reach the tool.  On failure nothing stays open and
  * err says why (one line, no file name: the caller adds it). */
 int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
@@ -71,6 +76,21 @@ int sc_object_open_memory(struct sc_object *obj, const char *name,
 			  const char *image, size_t size, bool need_rel,
 			  struct sc_err *err);
 void sc_object_close(struct sc_object *obj);
+
+/* A linked file (ET_EXEC or ET_DYN: an executable, a PIE, a shared
+ * library, vmlinux): every address is final and st_value is an address,
+ * not an offset in a section. */
+bool sc_object_linked(const struct sc_object *obj);
+
+/* The offset of s in its section: st_value in a relocatable object,
+ * st_value less the section's address in a linked file. */
+uint64_t sc_symbol_offset(const struct sc_object *obj,
+			  const struct sc_symbol *s);
+
+/* The SHF_ALLOC section of a linked file that holds address addr (with
+ * exec, only SHF_EXECINSTR ones), or 0.  Thread-local sections, whose
+ * addresses are templates, never match. */
+size_t sc_section_at(const struct sc_object *obj, uint64_t addr, bool exec);
 
 /* The file bytes of a section (NULL and size 0 for SHT_NOBITS). */
 int sc_section_bytes(const struct sc_object *obj, size_t sec,
