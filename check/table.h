@@ -13,10 +13,14 @@
 #define SC_TABLE_ENTSIZE 8
 
 struct sc_entry {
-	size_t section;
+	size_t section;		/* 0: a linked entry that points at no section */
 	uint64_t offset;
-	size_t key;		/* symbol index */
+	size_t key;		/* symbol index; 0 for a linked entry whose key
+				 * address no symbol names */
 	unsigned flags;		/* SC_SITE_TAIL, SC_SITE_INIT */
+	/* In a linked file (check/linked.h): the addresses the two fields
+	 * resolve to, the key's without its flag bits.  0 otherwise. */
+	uint64_t vaddr, key_vaddr;
 };
 
 /* Entries for the sites that belong in the table, in site order. */

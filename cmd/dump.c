@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check/linked.h"
 #include "../check/table.h"
+#include "../elf/sysmap.h"
 #include "../elf/lines.h"
 #include "../report/build.h"
 #include "cmd.h"
@@ -12,6 +14,7 @@
 
 struct dump_opts {
 	int jobs;
+	const char *system_map;
 	struct sc_output out;
 };
 
@@ -22,11 +25,16 @@ void cmd_dump_help(FILE *out)
 		"Prints each object's .static_call_sites table, one line per "
 		"entry:\n"
 		"  SECTION+0xOFF  FUNCTION+0xOFF  KIND  KEY  FLAGS\n"
-		"KIND is decoded from the bytes at the site (call, tail, "
-		"cond, or the\ninstruction found there); FLAGS is tail, init, "
-		"both or -.\n\n"
+		"In a linked file (executable, PIE, shared library, vmlinux) "
+		"the first\ncolumn is the site's address, 0xADDR.  KIND is "
+		"decoded from the bytes at\nthe site (call, tail, cond, or "
+		"the instruction found there); FLAGS is tail,\ninit, both or "
+		"-.\n\n"
 		"Options:\n"
 		"  -j, --jobs N       read N files at a time\n"
+		"      --system-map F symbols from F (a kernel's System.map) "
+		"instead of\n"
+		"                     the file's own: for a stripped vmlinux\n"
 		"      --format F     text (default), yaml or sarif\n"
 		"      --report FILE  write the report to FILE, not stdout\n"
 		"      --stats        sites by kind and key\n"
@@ -58,25 +66,58 @@ static void print_kind(FILE *out, const struct sc_report_site *s)
 	fprintf(out, "(%.*s)", (int)n, s->insn);
 }
 
-static void print_table(FILE *out, const struct sc_report_file *f)
+/* found_by: where a linked file's table was found, else NULL. */
+static void print_table(FILE *out, const struct sc_report_file *f,
+			const char *found_by)
 {
+	bool linked = found_by != NULL;
 	size_t i;
 
-	fprintf(out, "%s: %zu static-call site%s\n", f->path, f->nsites,
+	fprintf(out, "%s: %zu static-call site%s", f->path, f->nsites,
 		f->nsites == 1 ? "" : "s");
+	if (found_by)
+		fprintf(out, " (%s)", found_by);
+	fputc('\n', out);
 	for (i = 0; i < f->nsites; i++) {
 		const struct sc_report_site *s = &f->sites[i];
 
-		fprintf(out, "  %s+0x%llx  %s  ", s->section,
-			(unsigned long long)s->offset, s->function);
+		if (s->has_vaddr || linked)
+			fprintf(out, "  0x%llx  %s  ",
+				(unsigned long long)s->vaddr, s->function);
+		else
+			fprintf(out, "  %s+0x%llx  %s  ", s->section,
+				(unsigned long long)s->offset, s->function);
 		print_kind(out, s);
 		fprintf(out, "  %s  %s\n", s->key ? s->key : "-",
 			flag_names(s->flags));
 	}
 }
 
+/* A linked file's table, found by section or symbols; *found is false
+ * when it has none. */
+static int read_linked(const struct sc_object *obj,
+		       struct sc_linked_table *t, bool *found,
+		       struct sc_entry **e, size_t *n, struct sc_err *err)
+{
+	struct sc_addr_index ix;
+	int r;
+
+	*e = NULL;
+	*n = 0;
+	r = sc_linked_find(obj, t, err);
+	*found = r == 1;
+	if (r <= 0)
+		return r;
+	if (sc_addr_index_build(&ix, obj, err))
+		return -1;
+	r = sc_linked_read(obj, &ix, t, e, n, err);
+	sc_addr_index_free(&ix);
+	return r;
+}
+
 static int read_table(const char *path, const struct sc_object *obj,
 		      const struct sc_arch *arch, struct sc_report_file *f,
+		      struct sc_linked_table *t, bool *found,
 		      struct sc_err *err)
 {
 	struct sc_report_input in = { .path = path, .obj = obj, .arch = arch,
@@ -86,8 +127,12 @@ static int read_table(const char *path, const struct sc_object *obj,
 	size_t n;
 	int ret;
 
-	if (sc_table_read(obj, arch, &e, &n, err) ||
-	    sc_symbols_build(&syms, obj, err)) {
+	*found = sc_find_section(obj, SC_TABLE_SECTION) != 0;
+	if (sc_object_linked(obj))
+		ret = read_linked(obj, t, found, &e, &n, err);
+	else
+		ret = sc_table_read(obj, arch, &e, &n, err);
+	if (ret || sc_symbols_build(&syms, obj, err)) {
 		free(e);
 		return -1;
 	}
@@ -102,18 +147,31 @@ static int read_table(const char *path, const struct sc_object *obj,
 }
 
 static int dump_object(const struct dump_opts *o, const char *path,
-		       const struct sc_object *obj,
+		       struct sc_object *obj,
 		       const struct sc_arch *arch, FILE *out,
 		       struct sc_report_file *f, struct sc_err *err)
 {
-	if (read_table(path, obj, arch, f, err))
+	struct sc_linked_table t;
+	bool found;
+
+	if (o->system_map && !sc_object_linked(obj))
+		return sc_errf(err, "--system-map is for linked files (a "
+			       "stripped vmlinux); this is a relocatable "
+			       "object");
+	if (o->system_map && sc_sysmap_load(obj, o->system_map, err))
+		return -1;
+	if (read_table(path, obj, arch, f, &t, &found, err))
 		return -1;
 	if (o->out.format != SC_FORMAT_TEXT)
 		return 0;
-	if (!sc_find_section(obj, SC_TABLE_SECTION))
+	if (!found && sc_object_linked(obj) && obj->nsymbols <= 1)
+		fprintf(out, "%s: no %s, and no symbols to find a table by "
+			"(stripped? give --system-map)\n", path,
+			SC_TABLE_SECTION);
+	else if (!found)
 		fprintf(out, "%s: no %s\n", path, SC_TABLE_SECTION);
 	else
-		print_table(out, f);
+		print_table(out, f, sc_object_linked(obj) ? t.found_by : NULL);
 	return 0;
 }
 
@@ -148,7 +206,7 @@ static int dump_file(const void *ctx, const char *path, FILE *out,
 	return status;
 }
 
-enum { OPT_FORMAT = 256, OPT_REPORT, OPT_STATS };
+enum { OPT_FORMAT = 256, OPT_REPORT, OPT_STATS, OPT_SYSTEM_MAP };
 
 static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
@@ -156,6 +214,7 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -176,6 +235,7 @@ static int parse_option(struct dump_opts *o, int c)
 		return -1;
 	case OPT_REPORT: o->out.report_path = optarg; return -1;
 	case OPT_STATS: o->out.stats = true; return -1;
+	case OPT_SYSTEM_MAP: o->system_map = optarg; return -1;
 	case 'h':
 		cmd_dump_help(stdout);
 		return SC_EXIT_OK;

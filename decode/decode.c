@@ -41,9 +41,14 @@ void sc_decoder_close(struct sc_decoder *d)
 const cs_insn *sc_decode_detail(struct sc_decoder *d, const uint8_t *bytes,
 				size_t size, uint64_t off)
 {
+	return sc_decode_detail_at(d, bytes, size, off, off);
+}
+
+const cs_insn *sc_decode_detail_at(struct sc_decoder *d, const uint8_t *bytes,
+				   size_t size, uint64_t off, uint64_t addr)
+{
 	const uint8_t *code;
 	size_t left;
-	uint64_t addr = off;
 
 	if (off >= size)
 		return NULL;

@@ -25,6 +25,11 @@ void sc_decoder_close(struct sc_decoder *d);
 const cs_insn *sc_decode_detail(struct sc_decoder *d, const uint8_t *bytes,
 				size_t size, uint64_t off);
 
+/* The same, as if the bytes at off were at address addr: branch targets
+ * and the disassembly are then addresses (a linked file's). */
+const cs_insn *sc_decode_detail_at(struct sc_decoder *d, const uint8_t *bytes,
+				   size_t size, uint64_t off, uint64_t addr);
+
 /* "mnemonic operands" of insn into buf. */
 void sc_insn_text(const cs_insn *insn, char *buf, size_t len);
 

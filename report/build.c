@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../check/linked.h"
 #include "../decode/decode.h"
 
 /* strdup that remembers running out of memory, so that a record is
@@ -59,6 +60,9 @@ static void fill_site(struct sc_report_site *r,
 
 	r->section = dup(obj->sections[s->section].name, oom);
 	r->offset = s->offset;
+	r->has_vaddr = sc_object_linked(obj) && s->section;
+	r->vaddr = r->has_vaddr ?
+		   obj->sections[s->section].shdr.sh_addr + s->offset : 0;
 	r->function = where_of(in, s->section, s->insn_start, oom);
 	r->source = source_of(in, s->section, s->insn_start, oom);
 	r->kind = sc_kind_name(s->kind);
@@ -124,6 +128,9 @@ static void fill_finding(struct sc_report_finding *r,
 	r->section = f->section ?
 		     dup(in->obj->sections[f->section].name, oom) : NULL;
 	r->offset = f->offset;
+	r->has_vaddr = sc_object_linked(in->obj) && f->section;
+	r->vaddr = r->has_vaddr ?
+		   in->obj->sections[f->section].shdr.sh_addr + f->offset : 0;
 	r->function = dup(f->where, oom);
 	r->source = source;
 }
@@ -182,17 +189,28 @@ int sc_report_from_check(struct sc_report_file *f,
 }
 
 /* A table entry names its key; the trampoline is the key's twin, or the
- * key itself where a module table points at the trampoline. */
+ * key itself where a module table points at the trampoline.  A linked
+ * entry whose key no symbol names has no known trampoline. */
 static char *tramp_of(const struct sc_report_input *in, size_t key,
 		      bool *oom)
 {
 	const char *name = in->obj->symbols[key].name;
 	char buf[256];
 
+	if (!key)
+		return NULL;
 	if (strncmp(name, SC_KEY_PREFIX, sizeof(SC_KEY_PREFIX) - 1))
 		return dup(name, oom);
 	snprintf(buf, sizeof(buf), SC_TRAMP_PREFIX "%s",
 		 name + sizeof(SC_KEY_PREFIX) - 1);
+	return dup(buf, oom);
+}
+
+static char *address_text(uint64_t vaddr, bool *oom)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)vaddr);
 	return dup(buf, oom);
 }
 
@@ -210,21 +228,38 @@ static void fill_entry(struct sc_report_site *r,
 	const cs_insn *insn = NULL;
 	struct sc_err err;
 
+	/* A linked file's instructions show their real targets. */
 	if (!sc_section_bytes(in->obj, e->section, &bytes, &size, &err))
-		insn = sc_decode_detail(dec, bytes, size, e->offset);
+		insn = sc_decode_detail_at(dec, bytes, size, e->offset,
+					   sc_object_linked(in->obj) ?
+					   e->vaddr : e->offset);
 	if (insn) {
 		s.kind = in->arch->kind_at(insn);
 		s.insn_len = insn->size;
 		memcpy(s.bytes, insn->bytes, insn->size);
 		sc_insn_text(insn, s.insn, sizeof(s.insn));
 	}
-	s.cacheline = sc_cacheline_of(s.insn_start, s.insn_len,
-		sc_site_align(in->arch, &in->obj->sections[e->section].shdr),
-		in->cacheline);
+	if (sc_object_linked(in->obj))
+		s.cacheline = sc_linked_cacheline(e->vaddr, s.insn_len,
+						  in->cacheline);
+	else
+		s.cacheline = sc_cacheline_of(s.insn_start, s.insn_len,
+			sc_site_align(in->arch,
+				      &in->obj->sections[e->section].shdr),
+			in->cacheline);
 	fill_site(r, in, &s, oom);
+	if (sc_object_linked(in->obj) && !e->section) {
+		/* Outside every section: only the address names it. */
+		r->has_vaddr = true;
+		r->vaddr = e->vaddr;
+		free(r->function);
+		r->function = address_text(e->vaddr, oom);
+	}
 	r->flags = e->flags;
 	free(r->trampoline);
 	r->trampoline = tramp_of(in, e->key, oom);
+	if (!e->key && sc_object_linked(in->obj))
+		r->key = address_text(e->key_vaddr, oom);
 }
 
 int sc_report_from_table(struct sc_report_file *f,

@@ -20,14 +20,17 @@ enum sc_format {
 struct sc_report_site {
 	char *section;
 	uint64_t offset;	/* of the patched opcode in its section */
+	bool has_vaddr;		/* a linked file: addresses are final */
+	uint64_t vaddr;		/* the opcode's address */
 	char *function;		/* "name+0xoff", or "section+0xoff" */
 	char *source;		/* "file:line", or NULL without DWARF */
 	const char *kind;	/* "call", "tail", "cond" */
 	char *bytes;		/* the instruction, "e8 00 00 00 00" */
 	char *insn;		/* its disassembly */
 	unsigned length;	/* its length in bytes */
-	char *trampoline;
-	char *key;		/* NULL when there is none */
+	char *trampoline;	/* NULL when no symbol names it (linked) */
+	char *key;		/* NULL when there is none; in a linked file
+				 * whose key no symbol names, its address */
 	unsigned flags;		/* SC_SITE_TAIL | SC_SITE_INIT bits */
 	const char *cacheline;	/* "safe", "maybe", "crosses" */
 	const char *null;	/* what a NULL target becomes: "nop5", ... */
@@ -40,6 +43,8 @@ struct sc_report_finding {
 	char *message;
 	char *section;		/* NULL for findings about the whole file */
 	uint64_t offset;
+	bool has_vaddr;		/* a linked file, and section is not NULL */
+	uint64_t vaddr;		/* the address of offset in section */
 	char *function;		/* "name+0xoff" */
 	char *source;		/* "file:line", or NULL */
 };

@@ -258,6 +258,9 @@ static struct json_object *finding(const struct sc_report_file *f,
 	if (props && fd->section) {
 		add(props, "section", json_object_new_string(fd->section), ok);
 		add(props, "offset", json_object_new_uint64(fd->offset), ok);
+		if (fd->has_vaddr)
+			add(props, "vaddr", json_object_new_uint64(fd->vaddr),
+			    ok);
 	}
 	add(o, "properties", props, ok);
 	return o;

@@ -208,11 +208,24 @@ static void kv_flags(struct ye *y, unsigned v)
 	seq_end(y);
 }
 
+/* An address in a linked file; ~ in a relocatable object, whose
+ * addresses the linker has yet to choose. */
+static void kv_vaddr(struct ye *y, bool has, uint64_t v)
+{
+	if (has) {
+		kv_hex(y, "vaddr", v);
+	} else {
+		str(y, "vaddr");
+		str(y, NULL);
+	}
+}
+
 static void site(struct ye *y, const struct sc_report_site *s)
 {
 	map_start(y, false);
 	kv(y, "section", s->section);
 	kv_hex(y, "offset", s->offset);
+	kv_vaddr(y, s->has_vaddr, s->vaddr);
 	kv(y, "function", s->function);
 	kv(y, "source", s->source);
 	kv(y, "kind", s->kind);
@@ -236,6 +249,7 @@ static void finding(struct ye *y, const struct sc_report_finding *f)
 	kv_text(y, "message", f->message);
 	kv(y, "section", f->section);
 	kv_hex(y, "offset", f->offset);
+	kv_vaddr(y, f->has_vaddr, f->vaddr);
 	kv(y, "function", f->function);
 	kv(y, "source", f->source);
 	map_end(y);

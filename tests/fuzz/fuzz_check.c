@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../../check/check.h"
+#include "../../check/linked.h"
 #include "../../check/table.h"
 #include "../../report/build.h"
 
@@ -18,6 +19,26 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	return elf_version(EV_CURRENT) == EV_NONE;
+}
+
+/* A linked file's resolved table, as dump reads it. */
+static void exercise_linked(const struct sc_report_input *in)
+{
+	struct sc_linked_table t;
+	struct sc_addr_index ix;
+	struct sc_report_file f = { 0 };
+	struct sc_entry *e = NULL;
+	size_t n = 0;
+	struct sc_err err;
+
+	if (sc_linked_find(in->obj, &t, &err) != 1 ||
+	    sc_addr_index_build(&ix, in->obj, &err))
+		return;
+	if (!sc_linked_read(in->obj, &ix, &t, &e, &n, &err) &&
+	    !sc_report_from_table(&f, in, e, n, &err))
+		sc_report_file_free(&f);
+	free(e);
+	sc_addr_index_free(&ix);
 }
 
 static void exercise(const char *path, const struct sc_object *obj,
@@ -40,6 +61,8 @@ static void exercise(const char *path, const struct sc_object *obj,
 	if (sc_symbols_build(&syms, obj, &err))
 		return;
 	in.syms = &syms;
+	if (sc_object_linked(obj))
+		exercise_linked(&in);
 	if (!sc_check_object(obj, &syms, &opts, &res, &err) &&
 	    !sc_table_from_sites(&res, &found, &nfound, &err)) {
 		if (!sc_report_from_check(&f, &in, &res, &err))

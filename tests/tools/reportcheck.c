@@ -177,14 +177,23 @@ static void c_str(yaml_node_t *n) { want(n, T_STR, false); }
 static void c_str_null(yaml_node_t *n) { want(n, T_STR, true); }
 static void c_bool(yaml_node_t *n) { want(n, T_BOOL, false); }
 static void c_hex(yaml_node_t *n) { int_of(n, true); }
+static void c_hex_null(yaml_node_t *n)
+{
+	if (type_of(n) != T_NULL)
+		int_of(n, true);
+}
 static void c_int(yaml_node_t *n) { int_of(n, false); }
 
-static void c_kind(yaml_node_t *n) { want_word(n, "^(call|tail|cond)$"); }
+static void c_kind(yaml_node_t *n)
+{
+	want_word(n, "^(call|tail|cond|other)$");
+}
 static void c_cache(yaml_node_t *n) { want_word(n, "^(safe|maybe|crosses)$"); }
 static void c_sev(yaml_node_t *n) { want_word(n, "^(note|warning|error)$"); }
 static void c_bytes(yaml_node_t *n)
 {
-	want_word(n, "^[0-9a-f]{2}( [0-9a-f]{2})*$");
+	/* Empty: an entry that points at no decodable instruction. */
+	want_word(n, "^([0-9a-f]{2}( [0-9a-f]{2})*)?$");
 }
 
 static void c_flags(yaml_node_t *n)
@@ -266,11 +275,12 @@ static void c_site(yaml_node_t *n)
 {
 	static const struct key keys[] = {
 		KEY("section", c_str), KEY("offset", c_hex),
+		KEY("vaddr", c_hex_null),
 		KEY("function", c_str), KEY("source", c_str_null),
 		KEY("kind", c_kind), KEY("bytes", c_bytes), KEY("insn", c_str),
-		KEY("length", c_int), KEY("trampoline", c_str),
+		KEY("length", c_int), KEY("trampoline", c_str_null),
 		KEY("key", c_str_null), KEY("flags", c_flags),
-		KEY("cacheline", c_cache), KEY("null", c_str),
+		KEY("cacheline", c_cache), KEY("null", c_str_null),
 		KEY("in_table", c_bool), END,
 	};
 	yaml_node_t *len, *bytes;
@@ -288,7 +298,8 @@ static void c_finding(yaml_node_t *n)
 	static const struct key keys[] = {
 		KEY("rule", c_str), KEY("severity", c_sev),
 		KEY("message", c_str), KEY("section", c_str_null),
-		KEY("offset", c_hex), KEY("function", c_str_null),
+		KEY("offset", c_hex), KEY("vaddr", c_hex_null),
+		KEY("function", c_str_null),
 		KEY("source", c_str_null), END,
 	};
 
@@ -578,6 +589,10 @@ static void check_properties(struct json_object *res)
 	off = member(p, "properties", "offset", json_type_int);
 	if (json_object_get_int64(off) < 0)
 		die("properties: negative offset");
+	/* Only in linked files; json-c reads an address above INT64_MAX
+	 * back as an unsigned integer, still of type int. */
+	if (json_object_object_get_ex(p, "vaddr", NULL))
+		member(p, "properties", "vaddr", json_type_int);
 }
 
 static void check_result(struct json_object *res, struct json_object *rules)
