@@ -1,6 +1,5 @@
 /* scstool check and lint: find, classify and record every static-call
  * site; lint is check that never writes. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -175,35 +174,20 @@ static bool signature_blocks(struct job *j)
 	return true;
 }
 
-/* In place, a symbolic link's target is what gets rewritten, not the
- * link itself. */
-static char *write_target(struct job *j, struct sc_err *e)
-{
-	char *target = j->opts->output ? strdup(j->opts->output)
-				       : realpath(j->path, NULL);
-
-	if (!target)
-		sc_errf(e, "cannot resolve %s: %s", j->opts->output ?
-			j->opts->output : j->path, strerror(errno));
-	return target;
-}
-
+/* In place (no -o), the input's path is the target: elf/file.c follows
+ * a symbolic link to the file it names, and replaces the file only if it
+ * is still the one that was read. */
 static int write_table(struct job *j)
 {
 	struct sc_table_image img;
 	struct sc_err e;
-	char *target = write_target(j, &e);
 	int ret;
 
-	if (!target)
+	if (sc_table_image(&j->obj, j->arch, j->found, j->nfound, &img, &e))
 		return fail(j, &e);
-	if (sc_table_image(&j->obj, j->arch, j->found, j->nfound, &img, &e)) {
-		free(target);
-		return fail(j, &e);
-	}
-	ret = sc_write_table(&j->obj, target, &img, NULL, NULL, &e);
+	ret = sc_write_table(&j->obj, j->opts->output, &img, NULL, NULL,
+			     &e);
 	sc_table_image_free(&img);
-	free(target);
 	return ret ? fail(j, &e) : SC_EXIT_OK;
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../elf/file.h"
 #include "cmd.h"
 
 #ifndef SC_VERSION
@@ -98,6 +99,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
+	/* Before any thread starts: a signal then finds the handler that
+	 * removes the temporary files. */
+	sc_file_catch_signals();
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return SC_EXIT_OK;

@@ -2,108 +2,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
-int sc_replace_begin(struct sc_replace *r, const char *target,
-		     struct sc_err *err)
-{
-	const char *base = strrchr(target, '/');
-
-	r->target = target;
-	if (base)
-		snprintf(r->tmp, sizeof(r->tmp), "%.*s/.%s.scstool-XXXXXX",
-			 (int)(base - target), target, base + 1);
-	else
-		snprintf(r->tmp, sizeof(r->tmp), ".%s.scstool-XXXXXX", target);
-	r->fd = mkostemp(r->tmp, O_CLOEXEC);
-	if (r->fd < 0)
-		return sc_errf(err, "cannot create a temporary file beside %s: "
-			       "%s", target, strerror(errno));
-	return 0;
-}
-
-void sc_replace_abort(struct sc_replace *r)
-{
-	if (r->fd < 0)
-		return;
-	close(r->fd);
-	r->fd = -1;
-	unlink(r->tmp);
-}
-
-/* No fsync: the rename already keeps the target whole on any failure of
- * ours, which is the promise; crash safety is the file system's, as for
- * compilers and linkers. */
-static int finish(struct sc_replace *r, const struct stat *st,
-		  struct sc_err *err)
-{
-	/* Keep the owner where we may (as root); otherwise the file simply
-	 * becomes the caller's, as with any editor. */
-	if (fchown(r->fd, st->st_uid, st->st_gid) < 0 && errno != EPERM)
-		return sc_errf(err, "cannot set the owner of %s: %s", r->tmp,
-			       strerror(errno));
-	if (fchmod(r->fd, st->st_mode & 07777) < 0)
-		return sc_errf(err, "cannot set the mode of %s: %s", r->tmp,
-			       strerror(errno));
-	if (rename(r->tmp, r->target) < 0)
-		return sc_errf(err, "cannot replace %s: %s", r->target,
-			       strerror(errno));
-	return 0;
-}
-
-int sc_replace_commit(struct sc_replace *r, const struct stat *like,
-		      struct sc_err *err)
-{
-	if (finish(r, like, err)) {
-		sc_replace_abort(r);
-		return -1;
-	}
-	close(r->fd);
-	r->fd = -1;
-	return 0;
-}
-
-int sc_write_all(int fd, const void *buf, size_t len, struct sc_err *err)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return sc_errf(err, "cannot write: %s",
-				       w < 0 ? strerror(errno) : "no progress");
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-int sc_write_copy(const struct sc_object *in, const char *target,
-		  struct sc_err *err)
-{
-	struct sc_replace r;
-	size_t size;
-	const char *raw = elf_rawfile(in->elf, &size);
-
-	if (!raw)
-		return sc_errf(err, "cannot read the input: %s",
-			       elf_errmsg(-1));
-	if (sc_replace_begin(&r, target, err))
-		return -1;
-	if (sc_write_all(r.fd, raw, size, err)) {
-		sc_replace_abort(&r);
-		return -1;
-	}
-	return sc_replace_commit(&r, &in->st, err);
-}
+/* --- reading an input --- */
 
 const char *sc_file_kind(const struct stat *st)
 {
@@ -272,4 +183,394 @@ void sc_test_hook(const char *point)
 			break;
 	}
 	close(fd);
+}
+
+/* --- the temporary files that exist, for the signal handler ---
+ *
+ * The one piece of global mutable state in scstool: a handler gets no
+ * argument, so it can only find the temporary files through a global.
+ * Each slot holds a copy of what unlinkat needs, so that the handler
+ * never reads a caller's memory; a slot is LIVE from just before its file
+ * is created until just after it is renamed or removed, so the handler
+ * may try a name that does not exist (harmless), never miss one that
+ * does.  Every name it removes starts with ".scstool-". */
+#define SC_LIVE_SLOTS 1100	/* more than -j's limit of 1024 threads */
+#define TEMP_PREFIX ".scstool-"
+
+enum { SLOT_FREE, SLOT_TAKEN, SLOT_LIVE };
+
+static struct live_temp {
+	atomic_int state;
+	int dirfd;
+	char name[24];
+} live_temps[SC_LIVE_SLOTS];
+
+static int take_slot(const struct sc_replace *r, struct sc_err *err)
+{
+	int i;
+
+	for (i = 0; i < SC_LIVE_SLOTS; i++) {
+		int want = SLOT_FREE;
+
+		if (!atomic_compare_exchange_strong(&live_temps[i].state,
+						    &want, SLOT_TAKEN))
+			continue;
+		live_temps[i].dirfd = r->dirfd;
+		memcpy(live_temps[i].name, r->name, sizeof(r->name));
+		atomic_store(&live_temps[i].state, SLOT_LIVE);
+		return i;
+	}
+	return sc_errf(err, "too many temporary files at once");
+}
+
+static void free_slot(int slot)
+{
+	if (slot >= 0)
+		atomic_store(&live_temps[slot].state, SLOT_FREE);
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno, i;
+
+	for (i = 0; i < SC_LIVE_SLOTS; i++)
+		if (atomic_load(&live_temps[i].state) == SLOT_LIVE)
+			unlinkat(live_temps[i].dirfd, live_temps[i].name, 0);
+	/* SA_RESETHAND restored the default action; the signal stays
+	 * blocked until this handler returns, then ends the process. */
+	raise(sig);
+	errno = saved;
+}
+
+void sc_file_catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal,
+				.sa_flags = SA_RESETHAND };
+	struct sigaction old;
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+/* --- where a write goes --- */
+
+/* dir/name, or name when dir is NULL (malloc'd). */
+static char *join(const char *dir, size_t dirlen, const char *name)
+{
+	size_t n = strlen(name);
+	char *p = malloc(dirlen + n + 2);
+
+	if (!p)
+		return NULL;
+	if (dir) {
+		memcpy(p, dir, dirlen);
+		p[dirlen] = '/';
+		memcpy(p + dirlen + 1, name, n + 1);
+	} else {
+		memcpy(p, name, n + 1);
+	}
+	return p;
+}
+
+/* A dangling link's text, made relative to the link's folder. */
+static char *link_text(const char *path, struct sc_err *err)
+{
+	char buf[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	char *p;
+
+	if (n < 0) {
+		sc_errf(err, "cannot read the link %s: %s", path,
+			strerror(errno));
+		return NULL;
+	}
+	buf[n] = 0;
+	p = buf[0] == '/' || !slash ? join(NULL, 0, buf)
+				    : join(path, (size_t)(slash - path), buf);
+	if (!p)
+		sc_errf(err, "out of memory");
+	return p;
+}
+
+char *sc_file_resolve(const char *path, struct sc_err *err)
+{
+	char *cur = strdup(path), *next;
+	struct stat st;
+	int hops;
+
+	if (!cur) {
+		sc_errf(err, "out of memory");
+		return NULL;
+	}
+	/* As the kernel does, give up after 40 links. */
+	for (hops = 0; hops < 40; hops++) {
+		next = realpath(cur, NULL);
+		if (next || errno != ENOENT || lstat(cur, &st) < 0 ||
+		    !S_ISLNK(st.st_mode)) {
+			if (next || errno == ENOENT) {
+				free(next ? cur : NULL);
+				return next ? next : cur;
+			}
+			sc_errf(err, "cannot resolve %s: %s", cur,
+				strerror(errno));
+			free(cur);
+			return NULL;
+		}
+		next = link_text(cur, err);
+		free(cur);
+		if (!(cur = next))
+			return NULL;
+	}
+	sc_errf(err, "cannot resolve %s: %s", path, strerror(ELOOP));
+	free(cur);
+	return NULL;
+}
+
+/* --- replacing a file --- */
+
+static void temp_name(char *name)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[8];
+	struct timespec ts;
+	size_t i;
+
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd)) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		for (i = 0; i < sizeof(rnd); i++)
+			rnd[i] = (unsigned char)((ts.tv_nsec >> i * 3) ^
+						 (getpid() >> i));
+	}
+	memcpy(name, TEMP_PREFIX, sizeof(TEMP_PREFIX) - 1);
+	for (i = 0; i < sizeof(rnd); i++)
+		name[sizeof(TEMP_PREFIX) - 1 + i] = digits[rnd[i] % 62];
+	name[sizeof(TEMP_PREFIX) - 1 + sizeof(rnd)] = 0;
+}
+
+/* Not a regular file where a target is meant to be replaced. */
+static int check_target(const struct sc_replace *r, struct sc_err *err)
+{
+	struct stat st;
+
+	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return sc_errf(err, "cannot write %s: %s", r->target,
+			       strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return sc_errf(err, "cannot write %s: it is %s, and only a "
+			       "regular file is ever replaced", r->target,
+			       sc_file_kind(&st));
+	return 0;
+}
+
+static int open_dir(struct sc_replace *r, struct sc_err *err)
+{
+	char *slash = strrchr(r->target, '/');
+
+	if (!slash) {
+		r->base = r->target;
+		r->dirfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else if (slash == r->target) {
+		r->base = slash + 1;
+		r->dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		*slash = 0;
+		r->dirfd = open(r->target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		*slash = '/';
+		r->base = slash + 1;
+	}
+	if (r->dirfd < 0)
+		return sc_errf(err, "cannot write %s: %s", r->target,
+			       strerror(errno));
+	if (!*r->base)
+		return sc_errf(err, "cannot write %s: %s", r->target,
+			       strerror(EISDIR));
+	return 0;
+}
+
+/* For readers of the temporary file (the writer reads its output back)
+ * that want a path. */
+static int temp_path(struct sc_replace *r, struct sc_err *err)
+{
+	size_t dirlen = (size_t)(r->base - r->target);
+
+	r->tmp = dirlen ? join(r->target, dirlen - 1, r->name)
+			: join(NULL, 0, r->name);
+	if (!r->tmp)
+		return sc_errf(err, "out of memory");
+	return 0;
+}
+
+static int create_temp(struct sc_replace *r, struct sc_err *err)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		temp_name(r->name);
+		r->slot = take_slot(r, err);
+		if (r->slot < 0)
+			return -1;
+		r->fd = openat(r->dirfd, r->name, O_WRONLY | O_CREAT | O_EXCL |
+			       O_CLOEXEC, 0600);
+		if (r->fd >= 0)
+			return temp_path(r, err);
+		free_slot(r->slot);
+		r->slot = -1;
+		if (errno != EEXIST)
+			break;
+	}
+	return sc_errf(err, "cannot create a temporary file beside %s: %s",
+		       r->target, strerror(errno));
+}
+
+int sc_replace_begin(struct sc_replace *r, const char *path,
+		     struct sc_err *err)
+{
+	*r = (struct sc_replace){ .dirfd = -1, .fd = -1, .slot = -1 };
+	r->target = sc_file_resolve(path, err);
+	if (!r->target)
+		return -1;
+	if (open_dir(r, err) || check_target(r, err) || create_temp(r, err)) {
+		sc_replace_abort(r);
+		return -1;
+	}
+	return 0;
+}
+
+void sc_replace_abort(struct sc_replace *r)
+{
+	if (r->fd >= 0) {
+		close(r->fd);
+		unlinkat(r->dirfd, r->name, 0);
+	}
+	free_slot(r->slot);
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	free(r->target);
+	free(r->tmp);
+	*r = (struct sc_replace){ .dirfd = -1, .fd = -1, .slot = -1 };
+}
+
+/* The mode a new file gets from open(2): 0666 less the umask, which can
+ * only be read by setting it (once, single-threaded at that moment). */
+static mode_t new_file_mode(void)
+{
+	mode_t mask = umask(022);
+
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/* Keep the owner where we may (as root); otherwise the file simply
+ * becomes the caller's, as with any editor. */
+static int set_owner_mode(const struct sc_replace *r, const struct stat *like,
+			  struct sc_err *err)
+{
+	struct stat old;
+
+	if (!like && fstatat(r->dirfd, r->base, &old, AT_SYMLINK_NOFOLLOW) == 0)
+		like = &old;
+	if (!like) {
+		if (fchmod(r->fd, new_file_mode()) < 0)
+			return sc_errf(err, "cannot set the mode of %s: %s",
+				       r->name, strerror(errno));
+		return 0;
+	}
+	if (fchown(r->fd, like->st_uid, like->st_gid) < 0 && errno != EPERM)
+		return sc_errf(err, "cannot set the owner of %s: %s", r->name,
+			       strerror(errno));
+	if (fchmod(r->fd, like->st_mode & 07777) < 0)
+		return sc_errf(err, "cannot set the mode of %s: %s", r->name,
+			       strerror(errno));
+	return 0;
+}
+
+/* The last look before the rename.  It cannot close the window between
+ * it and rename(2), which nothing can, but it narrows it to two calls. */
+static int still_expected(const struct sc_replace *r,
+			  const struct stat *expect, struct sc_err *err)
+{
+	struct stat now;
+
+	if (!expect)
+		return check_target(r, err);
+	if (fstatat(r->dirfd, r->base, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !same_version(expect, &now))
+		return sc_errf(err, "%s changed while scstool ran, so the "
+			       "new version was not written: the file is "
+			       "left as it is", r->target);
+	return 0;
+}
+
+/* No fsync: the rename already keeps the target whole on any failure of
+ * ours, which is the promise; crash safety is the file system's, as for
+ * compilers and linkers. */
+int sc_replace_commit(struct sc_replace *r, const struct stat *like,
+		      const struct stat *expect, struct sc_err *err)
+{
+	int ret = set_owner_mode(r, like, err);
+
+	if (!ret)
+		sc_test_hook("rename");
+	if (!ret)
+		ret = still_expected(r, expect, err);
+	if (!ret && renameat(r->dirfd, r->name, r->dirfd, r->base) < 0)
+		ret = sc_errf(err, "cannot replace %s: %s", r->target,
+			      strerror(errno));
+	if (ret) {
+		sc_replace_abort(r);
+		return -1;
+	}
+	close(r->fd);
+	r->fd = -1;
+	sc_replace_abort(r);
+	return 0;
+}
+
+int sc_write_all(int fd, const void *buf, size_t len, struct sc_err *err)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return sc_errf(err, "cannot write: %s",
+				       w < 0 ? strerror(errno) : "no progress");
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int sc_write_copy(const struct sc_object *in, const char *path,
+		  struct sc_err *err)
+{
+	struct sc_replace r;
+	size_t size;
+	const char *raw = elf_rawfile(in->elf, &size);
+
+	if (!raw)
+		return sc_errf(err, "cannot read the input: %s",
+			       elf_errmsg(-1));
+	if (sc_replace_begin(&r, path, err))
+		return -1;
+	if (sc_write_all(r.fd, raw, size, err)) {
+		sc_replace_abort(&r);
+		return -1;
+	}
+	return sc_replace_commit(&r, &in->st, NULL, err);
 }

@@ -6,7 +6,6 @@
 #ifndef SC_ELF_FILE_H
 #define SC_ELF_FILE_H
 
-#include <limits.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -40,23 +39,46 @@ const char *sc_file_kind(const struct stat *st);
  * is written, the target not yet replaced). */
 void sc_test_hook(const char *point);
 
-/* One replacement under way: the temporary file (.NAME.scstool-XXXXXX in
- * the target's directory) and the target it will be renamed over. */
+/* The target a write to path goes to: symbolic links are followed, also
+ * a dangling one (to the name it points at), so that writing through a
+ * link writes its target, never the link.  A path that does not exist
+ * stays itself.  Returns a malloc'd path, or NULL with err set. */
+char *sc_file_resolve(const char *path, struct sc_err *err);
+
+/* Installs the handler of SIGINT, SIGTERM and SIGHUP (unless the signal
+ * is ignored, as for a background job): it removes every temporary file
+ * that exists at that moment, then re-raises the signal, so that the
+ * process still dies of it.  Call once, before any thread starts. */
+void sc_file_catch_signals(void);
+
+/* One replacement under way: the temporary file, named .scstool-XXXXXXXX
+ * (a fixed length: any target name the file system takes still works) in
+ * the target's directory, and the target it will be renamed over. */
 struct sc_replace {
-	const char *target;
-	char tmp[PATH_MAX + 32];
+	char *target;		/* sc_file_resolve's answer, owned */
+	int dirfd;		/* the target's directory */
+	const char *base;	/* the target's name in it */
+	char name[24];		/* the temporary file's name in it */
+	char *tmp;		/* its path: the target's folder, name */
 	int fd;			/* the temporary file, open for writing */
+	int slot;		/* in the signal handler's list */
 };
 
-/* Creates the temporary file beside target.  target must outlive r. */
-int sc_replace_begin(struct sc_replace *r, const char *target,
+/* Resolves path (sc_file_resolve) and creates the temporary file beside
+ * its target.  Refused when the target exists and is not a regular file:
+ * a device, a FIFO or a directory is never replaced. */
+int sc_replace_begin(struct sc_replace *r, const char *path,
 		     struct sc_err *err);
 
-/* Gives the temporary file like's owner (where allowed) and mode, then
- * renames it over the target and closes it.  On failure the temporary
- * file is removed and the target is untouched. */
+/* Renames the temporary file over the target and closes it.  The new
+ * file gets like's owner (where allowed) and mode; with like NULL, those
+ * of the file it replaces, or for a new file 0666 less the umask.  With
+ * expect, the target must still be that very file, unchanged since it was
+ * read (device, inode, size, modification time); without, the target
+ * must still be absent or a regular file.  On failure the temporary file
+ * is removed and the target is left as it is. */
 int sc_replace_commit(struct sc_replace *r, const struct stat *like,
-		      struct sc_err *err);
+		      const struct stat *expect, struct sc_err *err);
 
 /* Closes and removes the temporary file; the target is untouched. */
 void sc_replace_abort(struct sc_replace *r);
@@ -65,8 +87,9 @@ void sc_replace_abort(struct sc_replace *r);
  * err gives strerror(errno). */
 int sc_write_all(int fd, const void *buf, size_t len, struct sc_err *err);
 
-/* Writes an exact copy of in to target, the same careful way. */
-int sc_write_copy(const struct sc_object *in, const char *target,
+/* Writes an exact copy of in to path (a new name or a regular file, as
+ * sc_replace_begin), the same careful way. */
+int sc_write_copy(const struct sc_object *in, const char *path,
 		  struct sc_err *err);
 
 #endif

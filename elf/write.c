@@ -549,13 +549,14 @@ int sc_write_table(const struct sc_object *in, const char *target,
 	struct sc_replace r;
 	int ret;
 
-	if (sc_replace_begin(&r, target, err))
+	if (sc_replace_begin(&r, target ? target : in->path, err))
 		return -1;
 	ret = sc_write_image(in, r.fd, img, err);
 	if (!ret && verify)
 		ret = verify(ctx, r.tmp, err);
 	if (!ret)
-		ret = sc_replace_commit(&r, &in->st, err);
+		ret = sc_replace_commit(&r, &in->st, target ? NULL : &in->st,
+					err);
 	else
 		sc_replace_abort(&r);
 	return ret;

@@ -46,8 +46,11 @@ int sc_write_image(const struct sc_object *in, int fd,
 typedef int (*sc_write_verify_fn)(void *ctx, const char *path,
 				  struct sc_err *err);
 
-/* Writes in plus img to target (which may be in->path) through a
- * temporary file beside it, which verify (when not NULL) sees first. */
+/* Writes in plus img to target (a new name or a regular file, replaced),
+ * or with target NULL in place, over in->path, which must then still be
+ * the file that was read (elf/file.h's sc_replace_commit).  It goes
+ * through a temporary file beside the target, which verify (when not
+ * NULL) sees first. */
 int sc_write_table(const struct sc_object *in, const char *target,
 		   const struct sc_table_image *img, sc_write_verify_fn verify,
 		   void *ctx, struct sc_err *err);

@@ -107,7 +107,7 @@ empty() {
 # no_temp [DIR]: scstool left no temporary file behind.
 no_temp() {
 	local left
-	left=$(find "${1:-.}" -name '.*.scstool-*')
+	left=$(find "${1:-.}" -name '.*scstool-*')
 	[ -z "$left" ] && return 0
 	echo "temporary files left: $left" >&2
 	return 1
