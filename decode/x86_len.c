@@ -13,16 +13,16 @@
  *   WRMSRNS, MSRLIST (rdmsrlist, wrmsrlist: 0F 01 with a register ModRM).
  *
  * The rule is keyed on the encoding, not on a list of opcodes: in these
- * places the ISA fixes the layout for every opcode (Intel SDM vol. 2,
+ * two places the ISA fixes the layout for every opcode (Intel SDM vol. 2,
  * appendix A, opcode maps), so new instructions there need no update:
  *   - map 0F38 (legacy 0F 38 op, or VEX c4 with map 2): ModRM, then its
- *     SIB and displacement, no immediate;
- *   - map 0F3A (legacy 0F 3A op, or VEX c4 with map 3): the same, plus an
- *     8-bit immediate;
+ *     SIB and displacement, and no immediate;
  *   - group 7 (0F 01) with ModRM.mod == 3: the ModRM byte ends the
  *     instruction.
- * Anything else Zydis rejects stays undecodable: the sweep stops there and
- * the site after it is reported, never guessed. */
+ * It covers only what was measured (map 0F3A, whose instructions all take
+ * an 8-bit immediate, had no instruction Zydis lacked, so it is left out
+ * untested).  Anything else Zydis rejects stays undecodable: the sweep
+ * stops there and the site after it is reported, never guessed. */
 #include "x86_len.h"
 
 static bool legacy_prefix(uint8_t b)
@@ -68,22 +68,19 @@ static size_t modrm_len(const uint8_t *m, size_t size, bool addr16)
 	return n <= size ? n : 0;
 }
 
-/* Where the ModRM byte sits and how many immediate bytes follow, for the
- * escapes and VEX maps the rule covers; false for anything else. */
+/* Where the ModRM byte sits, for the escapes and the VEX map the rule
+ * covers; false for anything else.  None of them has an immediate. */
 static bool map_layout(const uint8_t *code, size_t size, size_t p,
 		       bool long_mode, struct sc_x86_layout *out,
-		       size_t *modrm, size_t *imm)
+		       size_t *modrm)
 {
 	if (code[p] == 0x0f) {
 		out->opcode_at = (unsigned)p;
 		*modrm = p + 3;
-		if (code[p + 1] == 0x38 || code[p + 1] == 0x3a) {
-			*imm = code[p + 1] == 0x3a;
+		if (code[p + 1] == 0x38)
 			return true;
-		}
 		if (code[p + 1] == 0x01 && p + 2 < size && code[p + 2] >= 0xc0) {
 			*modrm = p + 2;	/* it ends the instruction */
-			*imm = 0;
 			return true;
 		}
 		return false;
@@ -98,9 +95,8 @@ static bool map_layout(const uint8_t *code, size_t size, size_t p,
 		if (code[i] == 0x66 || code[i] == 0xf2 || code[i] == 0xf3 ||
 		    code[i] == 0xf0 || (code[i] & 0xf0) == 0x40)
 			return false;
-	if ((code[p + 1] & 0x1f) != 2 && (code[p + 1] & 0x1f) != 3)
+	if ((code[p + 1] & 0x1f) != 2)		/* VEX.mmmmm: map 0F38 */
 		return false;
-	*imm = (code[p + 1] & 0x1f) == 3;
 	out->opcode_at = (unsigned)p + 3;
 	*modrm = p + 4;
 	return true;
@@ -109,7 +105,7 @@ static bool map_layout(const uint8_t *code, size_t size, size_t p,
 bool sc_x86_fallback_len(const uint8_t *code, size_t size, bool long_mode,
 			 struct sc_x86_layout *out)
 {
-	size_t p = 0, modrm, imm, n;
+	size_t p = 0, modrm, n;
 	bool addr16 = false;
 
 	while (p < size && p < 14 &&
@@ -121,12 +117,12 @@ bool sc_x86_fallback_len(const uint8_t *code, size_t size, bool long_mode,
 	}
 	out->prefixes = (unsigned)p;
 	if (p + 2 >= size ||
-	    !map_layout(code, size, p, long_mode, out, &modrm, &imm) ||
+	    !map_layout(code, size, p, long_mode, out, &modrm) ||
 	    modrm >= size)
 		return false;
 	n = modrm_len(code + modrm, size - modrm, addr16);
-	if (!n || modrm + n + imm > size || modrm + n + imm > 15)
+	if (!n || modrm + n > size || modrm + n > 15)
 		return false;
-	out->length = (unsigned)(modrm + n + imm);
+	out->length = (unsigned)(modrm + n);
 	return true;
 }
