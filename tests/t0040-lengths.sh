@@ -91,6 +91,17 @@ for bits in 64 32; do
 		gawk "NF == 6 { print \$1, \$6 }" l'$bits'.o.sweep >b'$bits'.sw &&
 		diff b'$bits'.od b'$bits'.sw'
 done
+# Seeks: one sweep asked, in order, for the instruction that holds the
+# first byte of every third instruction, the last byte of the next one, and
+# a byte past the end.
+gawk '{ o = strtonum("0x" $1)
+	if (NR % 3 == 1) printf "%x %x %d\n", o, o, $2
+	else if (NR % 3 == 2) printf "%x %x %d\n", o + $2 - 1, o, $2
+	end = o + $2 }
+	END { printf "%x end\n", end + 4 }' l64.od >seek.want
+expect "a seek gives the instruction that holds each byte, then the end" '
+	"$SL" l64.o .text $(cut -d" " -f1 seek.want) >seek.got &&
+	[ "$(wc -l <seek.want)" -gt 250 ] && diff seek.want seek.got'
 expect "there are over 450 instructions in all" '
 	[ $(($(wc -l <l64.od) + $(wc -l <l32.od))) -gt 450 ]'
 
@@ -127,6 +138,28 @@ expect "the sweep says where the opcode is, and counts the prefixes" '
 	paste -d"|" <(cut -d"|" -f1 layout.want) \
 		<(gawk "{ print \$3, \$4, \$5 }" layout.sweep) >layout.got &&
 	diff layout.want layout.got'
+
+# Bytes the sweep must not guess at: it stops on them, and says where.
+# "BYTES|WHY", each assembled alone as .byte in 64-bit mode.
+cat >stops.want <<'EOF'
+0x0f, 0x04|an undefined opcode
+0x66, 0xc4, 0xe2, 0x6f, 0x50, 0xd9|VEX after a 66 prefix (#UD), which the fallback refuses
+0x0f, 0x38, 0xfc|a map-0F38 instruction cut short before its ModRM byte
+0x0f, 0x38, 0xfc, 0x04|a map-0F38 instruction cut short before its SIB byte
+0x0f, 0x38, 0xfc, 0x05, 0, 0|a map-0F38 instruction cut short inside its displacement
+0xe8, 0, 0|a call cut short by the end of the section
+0xc4, 0xe3, 0x79, 0xde, 0xc1, 0x01|VEX map 0F3A unknown to Zydis 4.0: the fallback leaves it out
+EOF
+while IFS="|" read -r bytes why; do
+	expect "the sweep stops at $why ($bytes)" '
+		printf ".byte %s\n" "'"$bytes"'" | as --64 -o stop.o - &&
+		{ "$SL" stop.o >stop.out; [ $? -eq 1 ]; } &&
+		[ "$(cat stop.out)" = "0 bad" ] || { cat stop.out; false; }'
+done <stops.want
+expect "after good instructions, it stops where the bad bytes start" '
+	printf "\tnop\n\tserialize\n\t.byte 0x0f, 0x04\n" | as --64 -o stop.o - &&
+	{ "$SL" stop.o >stop.out; [ $? -eq 1 ]; } &&
+	printf "0 1 0 0 none\n1 3 0 0 none\n4 bad\n" | diff - stop.out'
 
 # The same instructions, each followed by a call to a trampoline, through
 # `scstool check`: one sweep from the function's start crosses them all.

@@ -3,13 +3,19 @@
  * test can compare it with objdump.
  *
  *   sweeplen FILE [SECTION]     SECTION defaults to .text
+ *   sweeplen FILE SECTION BYTE...
  *
- * One line per instruction, from the section's start to its end:
+ * The first form prints one line per instruction (sc_sweep_next), from the
+ * section's start to its end:
  *   "OFFSET LENGTH OPCODE_AT PREFIXES FLOW [TARGET]"
  * OFFSET and TARGET in hex without 0x, the rest in decimal, FLOW one of
  * none, call, jmp, jcc, loop (TARGET only for those four).  Where the sweep
- * stops on bytes it does not know: "OFFSET bad", exit 1.  Exit 2 on usage
- * or input errors.
+ * stops on bytes it does not know: "OFFSET bad", exit 1.
+ * The second form seeks (sc_sweep_seek) each BYTE in turn (hex, in
+ * increasing order) from the section's start with one sweep, and prints
+ * "BYTE OFFSET LENGTH" for the instruction that holds it, "BYTE bad
+ * OFFSET" where the sweep stopped, or "BYTE end".
+ * Exit 2 on usage or input errors.
  * Build (from the top folder):
  *	cc -Iinclude -o sweeplen tests/tools/sweeplen.c decode/sweep.c \
  *		decode/x86_len.c -lelf -lZydis */
@@ -90,6 +96,36 @@ static int sweep(enum sc_isa isa, const uint8_t *bytes, size_t size)
 	return 0;
 }
 
+static int seek(enum sc_isa isa, const uint8_t *bytes, size_t size,
+		char **targets, int n)
+{
+	struct sc_sweep s;
+	struct sc_insn insn;
+	struct sc_err err;
+	int i;
+
+	if (sc_sweep_start(&s, isa, bytes, size, 0, &err))
+		die("%s", err.msg);
+	for (i = 0; i < n; i++) {
+		unsigned long long t = strtoull(targets[i], NULL, 16);
+
+		switch (sc_sweep_seek(&s, t, &insn)) {
+		case SC_SWEEP_INSN:
+			printf("%llx %llx %u\n", t,
+			       (unsigned long long)insn.offset, insn.length);
+			break;
+		case SC_SWEEP_BAD:
+			printf("%llx bad %llx\n", t,
+			       (unsigned long long)insn.offset);
+			break;
+		case SC_SWEEP_END:
+			printf("%llx end\n", t);
+			break;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *sect = argc > 2 ? argv[2] : ".text";
@@ -99,8 +135,8 @@ int main(int argc, char **argv)
 	Elf *e;
 	int fd, ret;
 
-	if (argc < 2 || argc > 3)
-		die("usage: sweeplen FILE [SECTION]");
+	if (argc < 2)
+		die("usage: sweeplen FILE [SECTION [BYTE...]]");
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf too old");
 	fd = open(argv[1], O_RDONLY);
@@ -118,7 +154,8 @@ int main(int argc, char **argv)
 	d = find_section(e, sect);
 	if (!d || !d->d_buf)
 		die("%s: %s has no bytes", argv[1], sect);
-	ret = sweep(isa, d->d_buf, d->d_size);
+	ret = argc > 3 ? seek(isa, d->d_buf, d->d_size, argv + 3, argc - 3) :
+			 sweep(isa, d->d_buf, d->d_size);
 	elf_end(e);
 	close(fd);
 	return ret;
