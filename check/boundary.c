@@ -73,7 +73,8 @@ static int add_sweep(struct plan *p, const struct sweep *s)
 	return 0;
 }
 
-/* Groups the probes into sweeps, one per (section, covering function). */
+/* Groups the probes into sweeps, one per (section, anchor): the nearest
+ * known boundary before each probe. */
 static int plan_sweeps(const struct sc_object *obj,
 		       const struct sc_symbols *syms, struct plan *p,
 		       size_t n, struct sc_err *err)
@@ -83,9 +84,8 @@ static int plan_sweeps(const struct sc_object *obj,
 
 	for (i = 0; i < n; i++) {
 		const struct sc_probe *pr = &p->probes[i];
-		const struct sc_func *f =
-			sc_symbols_covering(syms, pr->section, pr->field);
-		uint64_t from = f ? f->start : 0;
+		uint64_t from = sc_symbols_sweep_start(syms, pr->section,
+						       pr->field);
 
 		if (cur.count && p->probes[i - 1].section == pr->section &&
 		    cur.from == from) {

@@ -631,16 +631,20 @@ static int visit(struct walk *w, const struct ref *r)
 	return visit_branch(w, r);
 }
 
-static enum ref_class classify_ref(const struct sc_object *obj,
-				   const struct sc_arch *arch, struct ref *r,
+static enum ref_class classify_ref(const struct walk *w, struct ref *r,
 				   struct sc_err *err, int *fail)
 {
+	const struct sc_object *obj = w->obj;
+	const struct sc_arch *arch = w->res->arch;
 	const struct sc_section *sec = &obj->sections[r->section];
 	const struct sc_reloc_info *info = sc_arch_reloc(arch, r->rel.type);
 	const uint8_t *bytes;
 	size_t size;
 
-	if (!sc_is_exec_section(sec))
+	/* Data in a code section (a sized object, a $d run) holds no
+	 * instruction. */
+	if (!sc_is_exec_section(sec) ||
+	    sc_symbols_data_at(w->syms, r->section, r->rel.offset))
 		return REF_DATA;
 	if (!strcmp(sec->name, ".altinstr_replacement"))
 		return REF_ALTINSTR;
@@ -674,8 +678,7 @@ static int find_branches(struct walk *w, struct ref *refs, size_t n,
 	if (!w->probes)
 		return sc_errf(err, "out of memory");
 	for (i = 0; i < n && !fail; i++) {
-		refs[i].class = classify_ref(w->obj, w->res->arch, &refs[i],
-					     err, &fail);
+		refs[i].class = classify_ref(w, &refs[i], err, &fail);
 		if (refs[i].class != REF_BRANCH)
 			continue;
 		refs[i].probe = w->nprobes;
