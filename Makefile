@@ -23,9 +23,9 @@ SAN_OBJS := $(SRCS:%.c=build/san/%.o)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps check test demo bench fuzz clean san
+.PHONY: all deps check test demo bench fuzz clean san runtime runtime-all install
 
-all: scstool
+all: scstool runtime
 
 deps:
 	@sh scripts/deps.sh
@@ -47,15 +47,15 @@ build/san/%.o: %.c $(HDRS)
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) -c -o $@ $<
 
 check: deps
-	@$(MAKE) --no-print-directory scstool build/san/scstool
+	@$(MAKE) --no-print-directory scstool build/san/scstool runtime-all
 	@bash tests/run.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory scstool
+	@$(MAKE) --no-print-directory scstool runtime
 	@bash tests/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory scstool
+	@$(MAKE) --no-print-directory scstool runtime
 	@bash bench/bench.sh
 
 # Coverage-guided fuzzing of everything that reads input (not in check:
@@ -74,6 +74,76 @@ build/fuzz/fuzz_check: tests/fuzz/fuzz_check.c $(FUZZ_OBJS)
 fuzz: deps
 	@$(MAKE) --no-print-directory scstool build/fuzz/fuzz_check
 	@bash tests/fuzz/run.sh
+
+# libscs, the run-time library (runtime/): static and shared, the
+# per-module registration object, the linker-script fragment and pkg-config
+# files, in three builds: build/runtime (release), build/runtime-san (ASan
+# and UBSan, for the sanitized test run) and build/runtime-test (with the
+# SCS_TESTING hooks: the stress test's deliberately unsafe writers; never
+# installed).  Each build's pkgconfig/ holds scs-uninstalled.pc, which
+# pkg-config prefers when PKG_CONFIG_PATH names that folder, so that
+# programs build against the build tree before `make install`.
+RT_SRCS   := $(filter-out runtime/module.c,$(wildcard runtime/*.c))
+RT_HDRS   := $(wildcard runtime/*.h runtime/include/scs/*.h)
+RT_BASE    = -std=gnu11 -D_GNU_SOURCE -Iruntime/include $(WARN) -fPIC \
+             -fvisibility=hidden
+PREFIX    ?= /usr/local
+ABS       := $(CURDIR)
+
+# $(call rt_build,DIR,CFLAGS,LDFLAGS): the rules of one build in DIR.
+define rt_build
+$(1)/obj/%.o: runtime/%.c $$(RT_HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(RT_BASE) $(2) -c -o $$@ $$<
+
+$(1)/libscs.a: $$(RT_SRCS:runtime/%.c=$(1)/obj/%.o)
+	rm -f $$@ && ar rcs $$@ $$^
+
+$(1)/libscs.so: $$(RT_SRCS:runtime/%.c=$(1)/obj/%.o)
+	$$(CC) -shared $(3) -Wl,-soname,libscs.so.0 -Wl,-z,now \
+		-o $(1)/libscs.so.0 $$^ -lpthread
+	ln -sf libscs.so.0 $$@
+
+$(1)/scs-module.o: runtime/module.c $$(RT_HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(RT_BASE) $(2) -c -o $$@ $$<
+
+$(1)/scs.ld: runtime/scs.ld
+	@mkdir -p $$(dir $$@)
+	cp $$< $$@
+
+$(1)/pkgconfig/scs-uninstalled.pc: runtime/scs.pc.in Makefile
+	@mkdir -p $$(dir $$@)
+	sed -e 's|@INCLUDEDIR@|$$(ABS)/runtime/include|' \
+	    -e 's|@LIBDIR@|$$(ABS)/$(1)|' -e 's|@SCSDIR@|$$(ABS)/$(1)|' \
+	    -e 's|@RPATH@| -Wl,-rpath,$$(ABS)/$(1)|' $$< >$$@
+
+$(1)/all: $(1)/libscs.a $(1)/libscs.so $(1)/scs-module.o $(1)/scs.ld \
+	$(1)/pkgconfig/scs-uninstalled.pc
+endef
+
+RT := build/runtime
+comma := ,
+$(eval $(call rt_build,build/runtime,-O2 -g,))
+$(eval $(call rt_build,build/runtime-san,$(SANFLAGS),-fsanitize=address$(comma)undefined))
+$(eval $(call rt_build,build/runtime-test,-O2 -g -DSCS_TESTING,))
+
+.PHONY: build/runtime/all build/runtime-san/all build/runtime-test/all
+runtime: build/runtime/all
+runtime-all: runtime build/runtime-san/all build/runtime-test/all
+
+install: scstool runtime
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/scs \
+		$(DESTDIR)$(PREFIX)/lib/scs $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 scstool $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 runtime/include/scs/*.h $(DESTDIR)$(PREFIX)/include/scs/
+	install -m 644 $(RT)/libscs.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(RT)/libscs.so.0 $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libscs.so.0 $(DESTDIR)$(PREFIX)/lib/libscs.so
+	install -m 644 $(RT)/scs-module.o $(RT)/scs.ld $(DESTDIR)$(PREFIX)/lib/scs/
+	sed -e 's|@INCLUDEDIR@|$(PREFIX)/include|' \
+	    -e 's|@LIBDIR@|$(PREFIX)/lib|' -e 's|@SCSDIR@|$(PREFIX)/lib/scs|' \
+	    -e 's|@RPATH@||' runtime/scs.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/scs.pc
 
 clean:
 	rm -rf build scstool
