@@ -1,0 +1,87 @@
+#!/bin/bash
+# libscs on x86-64: every kind of site (call, tail, cond, NULL through
+# static_call_cond, return-0 at a call and at a tail site, a far target),
+# built from C with gcc and clang at -O2, checked with scstool and linked
+# with pkg-config's flags.  The program checks every call's result; this
+# script disassembles each site with objdump after every step to show the
+# form the protocol wrote: inline branches to the target, the kernel's
+# NULL and return-0 forms, the trampoline for a far target.  Then the same
+# in the store-only mode, whose forms never change an opcode.
+source "$(dirname "$0")/lib.sh"
+source "$TEST_ROOT/tests/helpers.sh"
+source "$TEST_ROOT/tests/runtime-lib.sh"
+
+A=x86-64
+export COND_SITES="COND_SITE(cond_site,k_cond)"
+
+# forms OUT: the int3 mode's forms after each step.
+int3_forms() {
+	local o=$1
+	expect_form $o $A initial k_call call inline "call @f1" &&
+	expect_form $o $A initial k_tail tail inline "jmp @f1" &&
+	expect_form $o $A initial k_cond cond inline "jne @v1" &&
+	expect_form $o $A initial k_null call inline "nopl 0x0(%rax,%rax,1)" &&
+	expect_form $o $A initial k_ret0 call inline "cs cs cs xor %eax,%eax" &&
+	expect_form $o $A initial k_ret0 tail inline "jmp @k_ret0+24" &&
+	expect_form $o $A initial k_call tramp tramp "jmp @f1" &&
+	expect_form $o $A initial k_null tramp tramp "jmp @k_null+16" &&
+	expect_form $o $A two k_call call inline "call @f2" &&
+	expect_form $o $A two k_tail tail inline "jmp @f2" &&
+	expect_form $o $A two k_cond cond inline "jne @v2" &&
+	expect_form $o $A two k_null call inline "call @v2" &&
+	expect_form $o $A two k_ret0 call inline "call @f2" &&
+	expect_form $o $A two k_ret0 tail inline "jmp @f2" &&
+	expect_form $o $A two k_ret0 tramp tramp "jmp @f2" &&
+	expect_form $o $A null k_cond cond inline "jne @k_cond+16" &&
+	expect_form $o $A null k_null call inline "nopl 0x0(%rax,%rax,1)" &&
+	expect_form $o $A null k_ret0 call inline "cs cs cs xor %eax,%eax" &&
+	expect_form $o $A null k_ret0 tail inline "jmp @k_ret0+24" &&
+	expect_form $o $A null k_cond tramp tramp "jmp @k_cond+16" &&
+	expect_form $o $A far k_call call tramp "call @k_call" &&
+	expect_form $o $A far k_call tramp tramp "jmp @k_call+8" &&
+	expect_form $o $A back k_call call inline "call @f1" &&
+	expect_form $o $A back k_call tramp tramp "jmp @f1" &&
+	expect_form $o $A back k_null call inline "call @v1"
+}
+
+store_forms() {
+	local o=$1
+	expect_form $o $A initial k_call call inline "call @f1" &&
+	expect_form $o $A initial k_null call inline "call @k_null+16" &&
+	expect_form $o $A initial k_ret0 call inline "call @k_ret0+24" &&
+	expect_form $o $A two k_null call inline "call @v2" &&
+	expect_form $o $A null k_null call inline "call @k_null+16" &&
+	expect_form $o $A null k_ret0 call inline "call @k_ret0+24" &&
+	expect_form $o $A null k_ret0 tail inline "jmp @k_ret0+24" &&
+	expect_form $o $A null k_cond cond inline "jne @k_cond+16" &&
+	expect_form $o $A far k_call call tramp "call @k_call" &&
+	expect_form $o $A back k_call call inline "call @f1"
+}
+
+for cc in $RT_COMPILERS; do
+	expect "$cc: the program builds; scstool records a call, tail, cond, NULL and return-0 site" '
+		rt_obj $cc "$RT_TESTS/kinds.c" k-$cc.o &&
+		rt_obj $cc "$RT_TESTS/cond.S" c-$cc.o &&
+		rt_link $cc kinds-$cc k-$cc.o c-$cc.o &&
+		sc dump k-$cc.o c-$cc.o >dump-$cc &&
+		[ "$(grep -c " call  __SCK__" dump-$cc)" -eq 3 ] &&
+		[ "$(grep -c " tail  __SCK__" dump-$cc)" -eq 2 ] &&
+		[ "$(grep -c " cond  __SCK__k_cond" dump-$cc)" -eq 1 ] || { cat dump-$cc; false; }'
+
+	expect "$cc: every call reaches the right target after every update (int3 mode)" '
+		./kinds-$cc >int3-$cc.out && grep -q "^done 0$" int3-$cc.out &&
+		grep -q "^mode int3 sync membarrier$" int3-$cc.out'
+
+	expect "$cc: objdump shows each site inline, in the kernel forms (int3 mode)" '
+		int3_forms int3-$cc.out'
+
+	expect "$cc: store-only mode: every call right, NULL and return-0 as branches to the stubs" '
+		SCS_MODE=store ./kinds-$cc >store-$cc.out && grep -q "^done 0$" store-$cc.out &&
+		grep -q "^mode store" store-$cc.out && store_forms store-$cc.out'
+done
+
+expect "the membarrier fallback (signals) gives the same results and forms" '
+	SCS_SYNC=signal ./kinds-gcc >signal.out && grep -q "^done 0$" signal.out &&
+	grep -q "sync signal$" signal.out && int3_forms signal.out'
+
+done_testing
