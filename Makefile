@@ -23,7 +23,7 @@ SAN_OBJS := $(SRCS:%.c=build/san/%.o)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps check test demo bench fuzz clean san runtime runtime-all install
+.PHONY: all deps check test demo bench fuzz clean san runtime runtime-all install stress
 
 all: scstool runtime
 
@@ -57,6 +57,12 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory scstool runtime
 	@bash bench/bench.sh
+
+# The stress test against deliberately unsafe writers (tests/stress.sh):
+# proves the stress test can fail, and measures how often.
+stress: deps
+	@$(MAKE) --no-print-directory scstool build/runtime-test/all
+	@bash tests/stress.sh
 
 # Coverage-guided fuzzing of everything that reads input (not in check:
 # its findings are not reproducible run to run).
