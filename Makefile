@@ -53,6 +53,7 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory scstool runtime
 	@bash tests/demo.sh
+	@bash examples/demo.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory scstool runtime
