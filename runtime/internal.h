@@ -57,6 +57,7 @@ struct scs_keyrec {
 	size_t nsites;
 	uint8_t tramp_cur[SCS_INSN_MAX];	/* what must be at tramp+0 */
 	int tramp_refused;		/* changed behind our back */
+	unsigned long batch;		/* the last batch that named it */
 	struct scs_keyrec *next;	/* the module's list of keys */
 };
 
@@ -108,6 +109,7 @@ struct scs_rt {
 	scs_report_fn *report;
 	void *report_arg;
 	int testing;			/* SCS_TESTING hooks (test builds) */
+	unsigned long batch;		/* batches started, for batch_check */
 	/* Read by the SIGTRAP handler: */
 	_Atomic(struct scs_points *) points;
 	atomic_int in_flight;		/* a batch has int3s in the text */

@@ -145,6 +145,9 @@ struct scs_keyrec *scs_keyrec_get(struct static_call_key *key, int *err)
 	struct scs_keyrec *kr;
 
 	*err = 0;
+	kr = key->rt;
+	if (kr && kr->key == key)	/* set at registration */
+		return kr;
 	for (m = scs_rt.mods; m; m = m->next) {
 		kr = keyrec_find(m, key);
 		if (kr)

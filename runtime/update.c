@@ -3,9 +3,9 @@
  * One update (or batch) under the patch lock:
  *   1. for every key, the forms its trampoline and sites must take, after
  *      checking that each still holds what the runtime last left there;
- *   2. the pages of all those writes made writable, adjacent pages in one
- *      mprotect (a refusal undoes the pages already changed and returns
- *      the error: nothing else has been touched);
+ *   2. the pages of all those writes made writable, nearby pages of one
+ *      segment in one mprotect (a refusal undoes the pages already changed
+ *      and returns the error: nothing else has been touched);
  *   3. the keys' slots and targets stored (the trampolines' indirect path
  *      reads the slot, so it must be valid before any branch leads there);
  *   4. the architecture's protocol writes the text (x86.c, word.c);
@@ -108,11 +108,16 @@ static int cmp_poke(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* One run of adjacent pages of one segment. */
+/* One run of pages of one segment, changed by one mprotect call. */
 struct run {
 	uintptr_t lo, hi;
-	int prot;
+	const struct scs_seg *seg;
 };
+
+/* Pages of the same segment at most RUN_GAP pages apart share a run: one
+ * mprotect over a few untouched text pages costs less than a second call
+ * (each one flushes the TLBs of every CPU that runs the process). */
+#define RUN_GAP 16
 
 static size_t runs_of(const struct scs_poke *p, size_t n, struct run *r)
 {
@@ -125,14 +130,15 @@ static size_t runs_of(const struct scs_poke *p, size_t n, struct run *r)
 		uintptr_t lo = p[i].addr & ~(pg - 1);
 		uintptr_t hi = (p[i].addr + p[i].len + pg - 1) & ~(pg - 1);
 
-		if (nr && lo <= r[nr - 1].hi && r[nr - 1].prot == seg->prot) {
+		if (nr && r[nr - 1].seg == seg &&
+		    lo <= r[nr - 1].hi + RUN_GAP * pg) {
 			if (hi > r[nr - 1].hi)
 				r[nr - 1].hi = hi;
 			continue;
 		}
 		r[nr].lo = lo;
 		r[nr].hi = hi;
-		r[nr].prot = seg->prot;
+		r[nr].seg = seg;
 		nr++;
 	}
 	return nr;
@@ -144,7 +150,7 @@ static int protect(const struct run *r, size_t n, int write)
 	int err = 0;
 
 	for (i = 0; i < n; i++) {
-		int prot = r[i].prot | (write ? PROT_WRITE : 0);
+		int prot = r[i].seg->prot | (write ? PROT_WRITE : 0);
 
 		scs_rt.st.mprotects++;
 		if (mprotect((void *)r[i].lo, r[i].hi - r[i].lo, prot)) {
@@ -155,7 +161,8 @@ static int protect(const struct run *r, size_t n, int write)
 	if (err && write)
 		while (i--) {
 			scs_rt.st.mprotects++;
-			mprotect((void *)r[i].lo, r[i].hi - r[i].lo, r[i].prot);
+			mprotect((void *)r[i].lo, r[i].hi - r[i].lo,
+				 r[i].seg->prot);
 		}
 	return err;
 }
@@ -280,22 +287,42 @@ int scs_module_patch_initial(struct scs_module *m)
 	return err;
 }
 
+/* Whether u[i]'s key appeared earlier in the batch: a registered key is
+ * stamped with the batch's number; the rare unregistered ones are
+ * compared with each other. */
+static int duplicate(const struct static_call_update *u, size_t i,
+		     struct scs_keyrec **krs)
+{
+	size_t j;
+
+	if (krs[i]) {
+		if (krs[i]->batch == scs_rt.batch)
+			return 1;
+		krs[i]->batch = scs_rt.batch;
+		return 0;
+	}
+	for (j = 0; j < i; j++)
+		if (!krs[j] && u[j].key == u[i].key)
+			return 1;
+	return 0;
+}
+
 /* Checks a batch before anything is written. */
 static int batch_check(const struct static_call_update *u, size_t n,
 		       struct scs_keyrec **krs, struct scs_target *ts)
 {
-	size_t i, j;
+	size_t i;
 	int err;
 
+	scs_rt.batch++;
 	for (i = 0; i < n; i++) {
 		if (!u[i].key || !u[i].key->tramp)
 			return -EINVAL;
-		for (j = 0; j < i; j++)
-			if (u[j].key == u[i].key)
-				return -EINVAL;
 		krs[i] = scs_keyrec_get(u[i].key, &err);
 		if (err)
 			return err;
+		if (duplicate(u, i, krs))
+			return -EINVAL;
 		ts[i] = scs_target_of(u[i].func);
 		err = scs_arch_target_ok(krs[i] ? krs[i]->mod : NULL, &ts[i]);
 		if (err)

@@ -181,6 +181,13 @@ static void step_two(void)
 		STATIC_CALL_UPDATE(k_ret0, f2),
 	};
 
+	struct static_call_update dup[] = {
+		STATIC_CALL_UPDATE(k_call, f2), STATIC_CALL_UPDATE(k_call, f1),
+	};
+
+	CHECK(static_call_update_batch(dup, 2) == -EINVAL,
+	      "two: a key twice in a batch");
+	CHECK(call_site(3) == f1(3) * 10, "two: the refused batch wrote");
 	CHECK(static_call_update_batch(u, 5) == 0, "two: batch update");
 	check_values("two", f2, f2);
 	CHECK(vcall(cond_site, 3) == 2, "two: cond_site");
