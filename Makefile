@@ -58,6 +58,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory scstool runtime
 	@bash bench/bench.sh
+	@bash bench/runtime.sh
 
 # The stress test against deliberately unsafe writers (tests/stress.sh):
 # proves the stress test can fail, and measures how often.
