@@ -709,6 +709,40 @@ static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 	return ret;
 }
 
+/* GCC -flto writes its IR into .gnu.lto_* sections; the LTO link compiles
+ * it again, so whatever table this object gets, the linked code is new.
+ * A slim object (the default) has no machine code at all: passing it
+ * would check nothing.  A fat one (-ffat-lto-objects) also has the code a
+ * link without LTO uses: that is checked, and its table written, as for
+ * any object; the finding says that an LTO link drops it. */
+static int lto_object(struct walk *w)
+{
+	const struct sc_object *obj = w->obj;
+	size_t i, lto = 0;
+	bool code = false;
+
+	for (i = 1; i < obj->nsections; i++) {
+		const struct sc_section *s = &obj->sections[i];
+
+		if (!lto && !strncmp(s->name, ".gnu.lto_", 9))
+			lto = i;
+		code |= sc_is_exec_section(s) && s->shdr.sh_size &&
+			s->shdr.sh_type != SHT_NOBITS;
+	}
+	if (!lto)
+		return 0;
+	if (!code)
+		return add(w, SC_RULE_LTO_OBJECT, lto, 0, 0, "GCC LTO IR "
+			   "(.gnu.lto_*) and no machine code: nothing to "
+			   "check here; run scstool on the output of the LTO "
+			   "link (gcc -flto -r -flinker-output=nolto-rel "
+			   "makes an object)");
+	return add(w, SC_RULE_LTO_OBJECT, lto, 0, 0, "a fat GCC LTO object: "
+		   "its machine code is checked, but an LTO link compiles the "
+		   "IR again and drops this table; run scstool on the output "
+		   "of the LTO link");
+}
+
 int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
 		    const struct sc_check_opts *opts, struct sc_result *res,
 		    struct sc_err *err)
@@ -729,7 +763,7 @@ int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
 		return sc_errf(err, "unsupported machine %u",
 			       obj->ehdr.e_machine);
 	res->module = opts->module || sc_object_is_module(obj);
-	if (collect_refs(obj, &refs, &n, err))
+	if (lto_object(&w) || collect_refs(obj, &refs, &n, err))
 		return -1;
 	ret = walk_refs(&w, refs, n, err);
 	free(w.probes);

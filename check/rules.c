@@ -79,6 +79,10 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"signed-module", SC_SEV_ERROR, false,
 		"the module carries an appended signature that a new table "
 		"would invalidate: sign it after scstool; never written" },
+	[SC_RULE_LTO_OBJECT] = {
+		"lto-object", SC_SEV_WARNING, false,
+		"a GCC LTO object: its IR is compiled again at the LTO link, "
+		"so check the link's output" },
 	[SC_RULE_STALE_TABLE] = {
 		"stale-table", SC_SEV_ERROR, false,
 		"the object's .static_call_sites differs from the sites "

@@ -10,13 +10,30 @@ static int elf_failure(struct sc_err *err, const char *what)
 	return sc_errf(err, "%s: %s", what, elf_errmsg(-1));
 }
 
+/* A file that is no ELF object may be what a build makes instead of one:
+ * clang -flto writes LLVM bitcode, raw ("BC" C0 DE) or in LLVM's bitcode
+ * wrapper (magic 0x0B17C0DE, little-endian; LLVM's BitcodeReader). */
+static int not_elf(const struct sc_object *obj, struct sc_err *err)
+{
+	static const unsigned char raw[] = { 'B', 'C', 0xc0, 0xde };
+	static const unsigned char wrapper[] = { 0xde, 0xc0, 0x17, 0x0b };
+
+	if (obj->size >= 4 && (!memcmp(obj->image, raw, 4) ||
+			       !memcmp(obj->image, wrapper, 4)))
+		return sc_errf(err, "LLVM bitcode (clang -flto), not an ELF "
+			       "object: there is no machine code to check "
+			       "before the LTO link; check what it produces "
+			       "(ld.lld -r makes an object)");
+	return sc_errf(err, "not an ELF file");
+}
+
 static int check_ident(struct sc_object *obj, struct sc_err *err)
 {
 	size_t n;
 	const char *ident;
 
 	if (elf_kind(obj->elf) != ELF_K_ELF)
-		return sc_errf(err, "not an ELF file");
+		return not_elf(obj, err);
 	ident = elf_getident(obj->elf, &n);
 	if (!ident || n < EI_NIDENT)
 		return sc_errf(err, "truncated ELF header");
