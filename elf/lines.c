@@ -45,6 +45,10 @@ struct sc_lines {
 	size_t nranges, cap;
 	char *cwd;		/* stripped from the start of file names */
 	size_t cwdlen;
+	/* The last name resolved, and what it became: a report looks up
+	 * many rows of the same file in a row. */
+	const char *last_file, *last_dir;
+	char *last_shown;
 };
 
 /* Offline callbacks.  Separate debug files are looked for only when the
@@ -67,6 +71,7 @@ void sc_lines_close(struct sc_lines *l)
 	free(l->image);
 	free(l->ranges);
 	free(l->cwd);
+	free(l->last_shown);
 	free(l);
 }
 
@@ -234,8 +239,9 @@ static bool section_range(const struct sc_lines *l, size_t shndx,
 /* The row for addr: the unit whose range holds it (the last range that
  * starts at or before addr, then earlier ones while one of them may
  * still reach addr, since ranges of different units may nest), then the
- * row in that unit's line table. */
-static Dwarf_Line *find_row(struct sc_lines *l, Dwarf_Addr addr)
+ * row in that unit's line table.  *cu is the unit. */
+static Dwarf_Line *find_row(struct sc_lines *l, Dwarf_Addr addr,
+			    Dwarf_Die **cu)
 {
 	size_t lo = 0, hi = l->nranges, i;
 	Dwarf_Line *line;
@@ -252,21 +258,118 @@ static Dwarf_Line *find_row(struct sc_lines *l, Dwarf_Addr addr)
 		if (addr >= l->ranges[i].end)
 			continue;
 		line = dwarf_getsrc_die(&l->ranges[i].cu, addr);
-		if (line)
+		if (line) {
+			*cu = &l->ranges[i].cu;
 			return line;
+		}
 	}
 	return NULL;
 }
 
-/* DWARF names files by absolute path, joined with the compilation
- * directory.  Print it as given, but one under the current directory
- * relative to it: what a user ran the tool from is what they can open. */
-static const char *shown_file(const struct sc_lines *l, const char *file)
+/* a + "/" + b, or NULL when memory runs out. */
+static char *join(const char *a, const char *b)
 {
-	if (l->cwdlen && !strncmp(file, l->cwd, l->cwdlen) &&
-	    file[l->cwdlen] == '/' && file[l->cwdlen + 1])
-		return file + l->cwdlen + 1;
-	return file;
+	char *p;
+
+	return asprintf(&p, "%s/%s", a, b) < 0 ? NULL : p;
+}
+
+/* Drops "." and empty components of an absolute path and applies ".."
+ * lexically, in place: for a source file that does not exist here, so
+ * that realpath() cannot say where it is. */
+static void normalise(char *path)
+{
+	char *out = path, *p = path;
+
+	while (*p) {
+		char *seg = p + (*p == '/'), *end = strchrnul(seg, '/');
+		size_t n = end - seg;
+
+		p = end;
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = 0;
+}
+
+/* The absolute path of a line table's file name.  DWARF gives it as the
+ * compiler saw it: absolute, or relative to the unit's DW_AT_comp_dir.
+ * The result names the file as realpath() does when it exists here, else
+ * after removing "." and ".." by hand.  A comp_dir that is relative too
+ * (after -fdebug-prefix-map=DIR=.) names the directory the build ran in,
+ * taken to be the current one if the file is there; if not, the name
+ * stays relative, as given: no absolute path would be right. */
+static char *resolve(const struct sc_lines *l, Dwarf_Die *cu,
+		     const char *file)
+{
+	Dwarf_Attribute attr;
+	const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir,
+						      &attr));
+	bool anchored = file[0] == '/' || (dir && dir[0] == '/');
+	char *path, *base = NULL, *real;
+
+	if (file[0] == '/')
+		path = strdup(file);
+	else if (anchored)
+		path = join(dir, file);
+	else {
+		base = dir ? join(l->cwd ? l->cwd : "/", dir)
+			   : strdup(l->cwd ? l->cwd : "/");
+		path = base ? join(base, file) : NULL;
+	}
+	free(base);
+	if (!path)
+		return NULL;
+	real = realpath(path, NULL);
+	if (real) {
+		free(path);
+		return real;
+	}
+	if (!anchored) {
+		free(path);
+		return dir && strcmp(dir, ".") ? join(dir, file)
+					       : strdup(file);
+	}
+	normalise(path);
+	return path;
+}
+
+/* What a diagnostic shows of a file: relative to the current directory
+ * when it lies under it (what a user ran the tool from is what they can
+ * open), else absolute.  Remembers the last answer. */
+static const char *shown_file(struct sc_lines *l, Dwarf_Die *cu,
+			      const char *file)
+{
+	Dwarf_Attribute attr;
+	const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir,
+						      &attr));
+	char *path, *shown;
+
+	if (l->last_shown && file == l->last_file && dir == l->last_dir)
+		return l->last_shown;
+	path = resolve(l, cu, file);
+	if (!path)
+		return NULL;
+	if (l->cwdlen && !strncmp(path, l->cwd, l->cwdlen) &&
+	    path[l->cwdlen] == '/' && path[l->cwdlen + 1])
+		memmove(path, path + l->cwdlen + 1,
+			strlen(path + l->cwdlen + 1) + 1);
+	shown = path;
+	free(l->last_shown);
+	l->last_shown = shown;
+	l->last_file = file;
+	l->last_dir = dir;
+	return shown;
 }
 
 int sc_lines_lookup(struct sc_lines *l, size_t shndx, uint64_t off,
@@ -274,12 +377,13 @@ int sc_lines_lookup(struct sc_lines *l, size_t shndx, uint64_t off,
 {
 	Dwarf_Addr start, size, at;
 	Dwarf_Line *line;
-	const char *file;
+	Dwarf_Die *cu = NULL;
+	const char *file, *shown;
 	int lineno = 0, n;
 
 	if (!l || !section_range(l, shndx, &start, &size) || off >= size)
 		return -1;
-	line = find_row(l, start + off);
+	line = find_row(l, start + off, &cu);
 	if (!line || dwarf_lineaddr(line, &at) || dwarf_lineno(line, &lineno))
 		return -1;
 	file = dwarf_linesrc(line, NULL, NULL);
@@ -287,6 +391,9 @@ int sc_lines_lookup(struct sc_lines *l, size_t shndx, uint64_t off,
 	 * section would name the wrong code. */
 	if (!file || lineno <= 0 || at < start || at > start + off)
 		return -1;
-	n = snprintf(buf, len, "%s:%d", shown_file(l, file), lineno);
+	shown = shown_file(l, cu, file);
+	if (!shown)
+		return -1;
+	n = snprintf(buf, len, "%s:%d", shown, lineno);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }

@@ -18,7 +18,9 @@ int sc_lines_open(struct sc_lines **out, const struct sc_object *obj,
 		  struct sc_err *err);
 
 /* "file:line" of the code at offset off of section shndx into buf;
- * returns 0, or -1 when no line is known there. */
+ * returns 0, or -1 when no line is known there.  The file is resolved
+ * against its unit's DW_AT_comp_dir, then shown relative to the current
+ * directory when it lies under it, else absolute. */
 int sc_lines_lookup(struct sc_lines *l, size_t shndx, uint64_t off,
 		    char *buf, size_t len);
 
