@@ -13,6 +13,7 @@
 #include "../elf/file.h"
 #include "../elf/write.h"
 #include "../report/build.h"
+#include "../report/escape.h"
 #include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
@@ -104,10 +105,10 @@ static int fail(struct job *j, const struct sc_err *e)
 {
 	struct sc_err oom;
 
-	fprintf(j->err, "%s: error: %s\n", j->path, e->msg);
+	sc_print_line(j->err, "%s: error: %s", j->path, e->msg);
 	sc_report_file_free(j->record);
 	if (sc_report_failed(j->record, j->path, e->msg, &oom))
-		fprintf(j->err, "%s: error: %s\n", j->path, oom.msg);
+		sc_print_line(j->err, "%s: error: %s", j->path, oom.msg);
 	return SC_EXIT_USAGE;
 }
 
@@ -147,7 +148,7 @@ static bool table_needs_write(struct job *j)
 		 at * SC_TABLE_ENTSIZE);
 	if (sc_result_add(&j->res, &j->opts->policy, SC_RULE_STALE_TABLE,
 			  0, at * SC_TABLE_ENTSIZE, 0, where, "%s", diff))
-		fprintf(j->err, "%s: error: out of memory\n", j->path);
+		sc_print_line(j->err, "%s: error: out of memory", j->path);
 	return false;
 }
 
@@ -170,7 +171,7 @@ static bool signature_blocks(struct job *j)
 			  "written; run scstool before signing the module",
 			  (unsigned long long)(j->obj.size - at),
 			  (unsigned long long)at))
-		fprintf(j->err, "%s: error: out of memory\n", j->path);
+		sc_print_line(j->err, "%s: error: out of memory", j->path);
 	return true;
 }
 
@@ -251,7 +252,7 @@ static int check_file(const void *ctx, const char *path, FILE *out,
 	j.record = calloc(1, sizeof(*j.record));
 	*record = j.record;
 	if (!j.record) {
-		fprintf(err, "%s: error: out of memory\n", path);
+		sc_print_line(err, "%s: error: out of memory", path);
 		return SC_EXIT_USAGE;
 	}
 	if (sc_cmd_open(path, true, &j.obj, &j.arch, &e))
@@ -304,7 +305,7 @@ static int add_wopt(struct check_opts *o, char *spec)
 }
 
 /* Returns -1 to go on, else the exit status. */
-static int parse_long(struct check_opts *o, int c)
+static int parse_long(struct check_opts *o, int c, char **argv)
 {
 	switch (c) {
 	case OPT_WERROR: o->werror = true; return -1;
@@ -318,12 +319,11 @@ static int parse_long(struct check_opts *o, int c)
 					      optarg);
 		return -1;
 	}
-	fprintf(stderr, "Run 'scstool help %s' for usage.\n", o->command);
-	return SC_EXIT_USAGE;
+	return sc_option_error(o->command, c, argv);
 }
 
 /* Returns -1 to go on, else the exit status. */
-static int parse_option(struct check_opts *o, int c)
+static int parse_option(struct check_opts *o, int c, char **argv)
 {
 	switch (c) {
 	case 'o': o->output = optarg; break;
@@ -345,7 +345,7 @@ static int parse_option(struct check_opts *o, int c)
 			cmd_check_help(stdout);
 		return SC_EXIT_OK;
 	default:
-		return parse_long(o, c);
+		return parse_long(o, c, argv);
 	}
 	return -1;
 }
@@ -366,7 +366,7 @@ static int load_config(struct check_opts *o)
 		return 0;
 	if (r >= 0 && !path)
 		return 0;
-	fprintf(stderr, "%s\n", e.msg);
+	sc_print_line(stderr, "%s", e.msg);
 	return -1;
 }
 
@@ -394,12 +394,10 @@ static int parse_args(struct check_opts *o, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	/* How getopt names us in its messages. */
-	argv[0] = !strcmp(o->command, "lint") ? "scstool lint"
-					      : "scstool check";
-	while ((c = getopt_long(argc, argv, "o:nmfj:W:vh", long_opts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:nmfj:W:vh", long_opts,
 				NULL)) != -1)
-		if ((r = parse_option(o, c)) >= 0)
+		if ((r = parse_option(o, c, argv)) >= 0)
 			return r;
 	if (optind >= argc)
 		return sc_usage_error(o->command, "%s", "no input file");
@@ -416,7 +414,9 @@ static int run(const char *command, bool dry_run, int argc, char **argv)
 	struct sc_report_file **records;
 	int r, n, status;
 
-	if ((r = parse_args(&o, argc, argv)) >= 0) {
+	if ((r = parse_args(&o, argc, argv)) >= 0 ||
+	    (r = sc_output_check(&o.out, command, argv + optind,
+				 argc - optind, o.output)) >= 0) {
 		free(o.wopts);
 		return r;
 	}

@@ -1,7 +1,11 @@
 #include "common.h"
 
 #include <byteswap.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <string.h>
 
+#include "../report/escape.h"
 #include "cmd.h"
 
 static const char *machine_hint(const GElf_Ehdr *eh)
@@ -38,8 +42,38 @@ int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
 
 int sc_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "scstool %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nRun 'scstool help %s' for usage.\n", cmd);
+	struct sc_line l;
+	FILE *m = sc_line_start(&l);
+
+	if (m) {
+		fprintf(m, "scstool %s: ", cmd);
+		fprintf(m, fmt, arg);
+	}
+	sc_line_end(&l, stderr);
+	fprintf(stderr, "Run 'scstool help %s' for usage.\n", cmd);
 	return SC_EXIT_USAGE;
+}
+
+/* getopt's own messages would print the option raw: with opterr 0 and a
+ * leading ':' in the option string, the problem is named here, escaped.
+ * A long option has been stepped over when getopt returns, so it is the
+ * argument before optind. */
+int sc_option_error(const char *cmd, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	bool is_long = !strncmp(arg, "--", 2);
+	char opt[2] = { (char)optopt, 0 }, name[64];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+	if (c == ':')
+		return is_long ? sc_usage_error(cmd, "option '%s' requires an "
+						"argument", name)
+			       : sc_usage_error(cmd, "option requires an "
+						"argument -- '%s'", opt);
+	if (!is_long)
+		return sc_usage_error(cmd, "invalid option -- '%s'", opt);
+	if (optopt)
+		return sc_usage_error(cmd, "option '%s' takes no argument",
+				      name);
+	return sc_usage_error(cmd, "unrecognized option '%s'", arg);
 }

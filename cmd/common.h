@@ -18,4 +18,9 @@ int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
  * usage exit status. */
 int sc_usage_error(const char *cmd, const char *fmt, const char *arg);
 
+/* After getopt_long returned c ('?' or ':', with opterr 0 and ':' first
+ * in the option string): prints what was wrong, escaped, and the help
+ * hint; returns the usage exit status. */
+int sc_option_error(const char *cmd, int c, char **argv);
+
 #endif

@@ -8,6 +8,7 @@
 #include "../elf/sysmap.h"
 #include "../elf/lines.h"
 #include "../report/build.h"
+#include "../report/escape.h"
 #include "cmd.h"
 #include "common.h"
 #include "output.h"
@@ -66,30 +67,40 @@ static void print_kind(FILE *out, const struct sc_report_site *s)
 	fprintf(out, "(%.*s)", (int)n, s->insn);
 }
 
-/* found_by: where a linked file's table was found, else NULL. */
+/* found_by: where a linked file's table was found, else NULL.  Each line
+ * is made whole, then printed escaped (report/escape.h). */
 static void print_table(FILE *out, const struct sc_report_file *f,
 			const char *found_by)
 {
 	bool linked = found_by != NULL;
+	struct sc_line l;
 	size_t i;
+	FILE *m;
 
-	fprintf(out, "%s: %zu static-call site%s", f->path, f->nsites,
-		f->nsites == 1 ? "" : "s");
-	if (found_by)
-		fprintf(out, " (%s)", found_by);
-	fputc('\n', out);
+	if ((m = sc_line_start(&l))) {
+		fprintf(m, "%s: %zu static-call site%s", f->path, f->nsites,
+			f->nsites == 1 ? "" : "s");
+		if (found_by)
+			fprintf(m, " (%s)", found_by);
+	}
+	sc_line_end(&l, out);
 	for (i = 0; i < f->nsites; i++) {
 		const struct sc_report_site *s = &f->sites[i];
 
+		if (!(m = sc_line_start(&l))) {
+			sc_line_end(&l, out);
+			continue;
+		}
 		if (s->has_vaddr || linked)
-			fprintf(out, "  0x%llx  %s  ",
+			fprintf(m, "  0x%llx  %s  ",
 				(unsigned long long)s->vaddr, s->function);
 		else
-			fprintf(out, "  %s+0x%llx  %s  ", s->section,
+			fprintf(m, "  %s+0x%llx  %s  ", s->section,
 				(unsigned long long)s->offset, s->function);
-		print_kind(out, s);
-		fprintf(out, "  %s  %s\n", s->key ? s->key : "-",
+		print_kind(m, s);
+		fprintf(m, "  %s  %s", s->key ? s->key : "-",
 			flag_names(s->flags));
+		sc_line_end(&l, out);
 	}
 }
 
@@ -165,11 +176,11 @@ static int dump_object(const struct dump_opts *o, const char *path,
 	if (o->out.format != SC_FORMAT_TEXT)
 		return 0;
 	if (!found && sc_object_linked(obj) && obj->nsymbols <= 1)
-		fprintf(out, "%s: no %s, and no symbols to find a table by "
-			"(stripped? give --system-map)\n", path,
-			SC_TABLE_SECTION);
+		sc_print_line(out, "%s: no %s, and no symbols to find a table "
+			      "by (stripped? give --system-map)", path,
+			      SC_TABLE_SECTION);
 	else if (!found)
-		fprintf(out, "%s: no %s\n", path, SC_TABLE_SECTION);
+		sc_print_line(out, "%s: no %s", path, SC_TABLE_SECTION);
 	else
 		print_table(out, f, sc_object_linked(obj) ? t.found_by : NULL);
 	return 0;
@@ -186,7 +197,7 @@ static int dump_file(const void *ctx, const char *path, FILE *out,
 
 	*record = f;
 	if (!f) {
-		fprintf(err, "%s: error: out of memory\n", path);
+		sc_print_line(err, "%s: error: out of memory", path);
 		return SC_EXIT_USAGE;
 	}
 	if (sc_cmd_open(path, false, &obj, &arch, &e)) {
@@ -197,10 +208,10 @@ static int dump_file(const void *ctx, const char *path, FILE *out,
 		sc_object_close(&obj);
 	}
 	if (status) {
-		fprintf(err, "%s: error: %s\n", path, e.msg);
+		sc_print_line(err, "%s: error: %s", path, e.msg);
 		sc_report_file_free(f);
 		if (sc_report_failed(f, path, e.msg, &oom))
-			fprintf(err, "%s: error: %s\n", path, oom.msg);
+			sc_print_line(err, "%s: error: %s", path, oom.msg);
 	}
 	f->status = status;
 	return status;
@@ -219,7 +230,7 @@ static const struct option long_opts[] = {
 };
 
 /* Returns -1 to go on, else the exit status. */
-static int parse_option(struct dump_opts *o, int c)
+static int parse_option(struct dump_opts *o, int c, char **argv)
 {
 	switch (c) {
 	case 'j':
@@ -239,9 +250,8 @@ static int parse_option(struct dump_opts *o, int c)
 	case 'h':
 		cmd_dump_help(stdout);
 		return SC_EXIT_OK;
-	default:		/* getopt has named the problem */
-		fprintf(stderr, "Run 'scstool help dump' for usage.\n");
-		return SC_EXIT_USAGE;
+	default:
+		return sc_option_error("dump", c, argv);
 	}
 }
 
@@ -252,13 +262,15 @@ int cmd_dump(int argc, char **argv)
 	int c, r, n, status;
 
 	optind = 1;
-	/* How getopt names us in its messages. */
-	argv[0] = "scstool dump";
-	while ((c = getopt_long(argc, argv, "j:h", long_opts, NULL)) != -1)
-		if ((r = parse_option(&o, c)) >= 0)
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":j:h", long_opts, NULL)) != -1)
+		if ((r = parse_option(&o, c, argv)) >= 0)
 			return r;
 	if (optind >= argc)
 		return sc_usage_error("dump", "%s", "no input file");
+	if ((r = sc_output_check(&o.out, "dump", argv + optind, argc - optind,
+				 NULL)) >= 0)
+		return r;
 	n = argc - optind;
 	records = calloc(n, sizeof(*records));
 	if (!records)

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -70,11 +71,23 @@ static int start_workers(struct pool *p, int jobs)
 	return 0;
 }
 
+/* A write to stdout that failed is an I/O error of the run, with its
+ * reason; reported here, the stream is cleared for the check at exit. */
+static int stdout_failed(int err, int worst)
+{
+	if (!err)
+		return worst;
+	fprintf(stderr, "scstool: cannot write to standard output: %s\n",
+		strerror(err));
+	clearerr(stdout);
+	return SC_EXIT_USAGE;
+}
+
 int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
 		 int jobs, void **records)
 {
 	struct pool p = { .fn = fn, .ctx = ctx, .files = files, .n = n };
-	int i, worst = SC_EXIT_OK;
+	int i, worst = SC_EXIT_OK, out_errno = 0;
 
 	p.slots = calloc(n + 1, sizeof(*p.slots));
 	if (!p.slots) {
@@ -89,8 +102,9 @@ int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
 	for (i = 0; i < n; i++) {
 		struct slot *s = &p.slots[i];
 
-		if (s->out_len)
-			fwrite(s->out, 1, s->out_len, stdout);
+		if (s->out_len && !out_errno &&
+		    fwrite(s->out, 1, s->out_len, stdout) != s->out_len)
+			out_errno = errno;
 		if (s->err_len)
 			fwrite(s->err, 1, s->err_len, stderr);
 		free(s->out);
@@ -101,8 +115,9 @@ int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
 			worst = s->status;
 	}
 	free(p.slots);
-	fflush(stdout);
-	return worst;
+	if (fflush(stdout) && !out_errno)
+		out_errno = errno;
+	return stdout_failed(out_errno, worst);
 }
 
 int sc_parse_jobs(const char *s)

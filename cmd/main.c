@@ -1,9 +1,11 @@
 /* scstool: finds, checks and records static-call sites in ELF objects. */
+#include <errno.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../elf/file.h"
+#include "../report/escape.h"
 #include "cmd.h"
 
 #ifndef SC_VERSION
@@ -67,7 +69,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	c = find_command(argv[1]);
 	if (!c) {
-		fprintf(stderr, "scstool: unknown command '%s'\n", argv[1]);
+		sc_print_line(stderr, "scstool: unknown command '%s'", argv[1]);
 		return SC_EXIT_USAGE;
 	}
 	c->help(stdout);
@@ -87,6 +89,30 @@ static int cmd_version(int argc, char **argv)
 	return SC_EXIT_OK;
 }
 
+/* Output still buffered is written now: a failure (a full disk, a closed
+ * pipe) is an I/O error, exit 2, with its reason.  A failure to write to
+ * stderr cannot be told, but the exit status still says it. */
+static int finish(int status)
+{
+	const char *why = NULL;
+
+	/* Flushing again repeats a failed write, which names its reason. */
+	if (fflush(stdout) == EOF)
+		why = strerror(errno);
+	else if (ferror(stdout))
+		why = "an earlier write failed";
+	if (fclose(stdout) == EOF && !why)
+		why = strerror(errno);
+	if (why) {
+		fprintf(stderr, "scstool: cannot write to standard output: "
+			"%s\n", why);
+		status = SC_EXIT_USAGE;
+	}
+	if (fflush(stderr) == EOF || ferror(stderr))
+		status = SC_EXIT_USAGE;
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const struct sc_command *c;
@@ -104,15 +130,15 @@ int main(int argc, char **argv)
 	sc_file_catch_signals();
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
-		return SC_EXIT_OK;
+		return finish(SC_EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version"))
-		return cmd_version(0, NULL);
+		return finish(cmd_version(0, NULL));
 	c = find_command(argv[1]);
 	if (!c) {
-		fprintf(stderr, "scstool: unknown command '%s'\n", argv[1]);
+		sc_print_line(stderr, "scstool: unknown command '%s'", argv[1]);
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
-	return c->run(argc - 1, argv + 1);
+	return finish(c->run(argc - 1, argv + 1));
 }

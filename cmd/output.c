@@ -1,11 +1,16 @@
 #include "output.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../elf/file.h"
+#include "../report/escape.h"
 #include "../report/text.h"
 #include "cmd.h"
+#include "common.h"
 
 #ifndef SC_VERSION
 #define SC_VERSION "0.1"
@@ -35,7 +40,7 @@ static int emit(FILE *out, const struct sc_output *o,
 	case SC_FORMAT_TEXT:
 		break;
 	}
-	if (o->report_path)
+	if (o->report_path)		/* a file, or "-" for stdout */
 		sc_report_text(out, r);
 	else
 		for (size_t i = 0; r->stats && i < r->nfiles; i++)
@@ -65,33 +70,111 @@ static int render(const struct sc_output *o, const struct sc_report *r,
 	return ret;
 }
 
+/* The report to stdout: any write error counts, with its reason. */
+static int report_to_stdout(const char *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0)
+		return 0;
+	fprintf(stderr, "scstool: cannot write the report to standard "
+		"output: %s\n", strerror(errno));
+	clearerr(stdout);
+	return -1;
+}
+
+/* The report to a file, replaced the same careful way as an object: a
+ * full disk leaves an existing report as it was. */
+static int report_to_file(const char *path, const char *buf, size_t len)
+{
+	struct sc_replace rep;
+	struct sc_err err;
+
+	if (sc_replace_begin(&rep, path, &err))
+		goto fail;
+	if (sc_write_all(rep.fd, buf, len, &err)) {
+		sc_replace_abort(&rep);
+		goto fail;
+	}
+	if (sc_replace_commit(&rep, NULL, NULL, &err))
+		goto fail;
+	return 0;
+fail:
+	sc_print_line(stderr, "scstool: report %s: %s", path, err.msg);
+	return -1;
+}
+
+static bool to_stdout(const struct sc_output *o)
+{
+	return !o->report_path || !strcmp(o->report_path, "-");
+}
+
 static int write_report(const struct sc_output *o, const struct sc_report *r)
 {
-	FILE *out = stdout;
 	char *buf = NULL;
 	size_t len = 0;
 	int ret = render(o, r, &buf, &len);
 
-	if (ret || (!len && !o->report_path)) {
-		free(buf);
-		return ret ? SC_EXIT_USAGE : 0;
-	}
-	if (o->report_path && !(out = fopen(o->report_path, "w"))) {
-		fprintf(stderr, "scstool: cannot write %s: %s\n",
-			o->report_path, strerror(errno));
-		free(buf);
-		return SC_EXIT_USAGE;
-	}
-	if (fwrite(buf, 1, len, out) != len)
-		ret = -1;
+	if (!ret && to_stdout(o) && len)
+		ret = report_to_stdout(buf, len);
+	else if (!ret && !to_stdout(o))
+		ret = report_to_file(o->report_path, buf, len);
 	free(buf);
-	if ((out != stdout ? fclose(out) : fflush(out)) || ret) {
-		fprintf(stderr, "scstool: cannot write %s: %s\n",
-			o->report_path ? o->report_path : "the report",
-			strerror(errno));
-		ret = -1;
-	}
 	return ret ? SC_EXIT_USAGE : 0;
+}
+
+/* Has path (resolved as rpath, with st when it exists) the name or the
+ * inode of the file at other? */
+static bool same_file(const char *rpath, const struct stat *st,
+		      const char *other)
+{
+	struct sc_err err;
+	char *r = sc_file_resolve(other, &err);
+	struct stat ost;
+	bool same = r && !strcmp(r, rpath);
+
+	free(r);
+	if (!same && st && stat(other, &ost) == 0)
+		same = ost.st_dev == st->st_dev && ost.st_ino == st->st_ino;
+	return same;
+}
+
+static int refuse(const char *cmd, const char *fmt, const char *a,
+		  const char *b)
+{
+	char msg[1024];
+
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	return sc_usage_error(cmd, "%s", msg);
+}
+
+int sc_output_check(const struct sc_output *o, const char *cmd,
+		    char **inputs, int n, const char *output)
+{
+	struct sc_err err;
+	struct stat st;
+	bool exists;
+	char *rpath;
+	int i, ret = -1;
+
+	if (to_stdout(o))
+		return -1;
+	rpath = sc_file_resolve(o->report_path, &err);
+	if (!rpath)
+		return refuse(cmd, "--report %s: %s", o->report_path, err.msg);
+	exists = stat(rpath, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode))
+		ret = refuse(cmd, "--report %s is %s: a report replaces only a "
+			     "regular file (--report - is stdout)",
+			     o->report_path, sc_file_kind(&st));
+	for (i = 0; ret < 0 && i < n; i++)
+		if (same_file(rpath, exists ? &st : NULL, inputs[i]))
+			ret = refuse(cmd, "--report %s is the input %s: the "
+				     "report would replace it",
+				     o->report_path, inputs[i]);
+	if (ret < 0 && output && same_file(rpath, exists ? &st : NULL, output))
+		ret = refuse(cmd, "--report %s is the output %s: the report "
+			     "would replace it", o->report_path, output);
+	free(rpath);
+	return ret;
 }
 
 int sc_output_finish(const struct sc_output *o, const char *command,

@@ -9,15 +9,24 @@
 
 struct sc_output {
 	enum sc_format format;
-	const char *report_path;	/* --report FILE, or NULL: stdout */
+	const char *report_path;	/* --report FILE; NULL or "-": stdout */
 	bool stats;
 };
 
 /* Parses --format's argument; -1 when it is none of text|yaml|sarif. */
 int sc_parse_format(const char *s, enum sc_format *out);
 
+/* Checks --report's target before anything is read or written, so that
+ * a report cannot fail at the end for a reason known at the start: it
+ * must be stdout ("-"), a new name or a regular file, and neither one of
+ * the n inputs nor the output (-o, or NULL).  Returns -1 to go on, else
+ * the exit status, the problem printed. */
+int sc_output_check(const struct sc_output *o, const char *cmd,
+		    char **inputs, int n, const char *output);
+
 /* Prints the run's report as o asks (nothing for text without --report
- * or --stats) and frees the records.  Returns an exit status for
+ * or --stats) and frees the records.  A report file is replaced through
+ * a temporary file (elf/file.h), as objects are.  Returns an exit status for
  * failures to write it, else 0. */
 int sc_output_finish(const struct sc_output *o, const char *command,
 		     struct sc_report_file **records, int n);

@@ -506,8 +506,13 @@ static int build(struct out *o, struct sc_err *err)
 	if (fill_symbols(o, err) || fill_table_relocs(o, err) ||
 	    finish_header(o, shoff, err))
 		return -1;
+	/* libelf keeps its own error code, but the write(2) that failed
+	 * left errno: the reason ("No space left on device") is that. */
+	errno = 0;
 	if (elf_update(o->elf, ELF_C_WRITE) < 0)
-		return lib_failure(err, "cannot write the object");
+		return errno ? sc_errf(err, "cannot write the object: %s: %s",
+				       elf_errmsg(-1), strerror(errno))
+			     : lib_failure(err, "cannot write the object");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "../check/rules.h"
+#include "escape.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define INPUT_ERROR "input-error"
@@ -43,6 +44,23 @@ static struct json_object *obj_with(const char *k, struct json_object *v,
 		return NULL;
 	}
 	add(o, k, v, ok);
+	return o;
+}
+
+/* A string that may hold a name: escaped (report/escape.h), since json-c
+ * passes bytes that are not UTF-8 through, and JSON must be UTF-8. */
+static struct json_object *text_string(const char *s)
+{
+	char *safe;
+	struct json_object *o;
+
+	if (!sc_needs_escape(s))
+		return json_object_new_string(s);
+	safe = sc_escape(s);
+	if (!safe)
+		return NULL;
+	o = json_object_new_string(safe);
+	free(safe);
 	return o;
 }
 
@@ -207,7 +225,7 @@ static struct json_object *location(const char *object, const char *src,
 	o = obj_with("physicalLocation", physical(object, src, ok), ok);
 	if (!o || !function)
 		return o;
-	logical = obj_with("name", json_object_new_string(function), ok);
+	logical = obj_with("name", text_string(function), ok);
 	if (logical)
 		add(logical, "kind", json_object_new_string("function"), ok);
 	a = json_object_new_array_ext(1);
@@ -238,7 +256,7 @@ static struct json_object *result(const char *id, const char *lvl,
 	add(o, "ruleId", json_object_new_string(id), ok);
 	add(o, "level", json_object_new_string(lvl), ok);
 	add(o, "message", obj_with("text",
-		json_object_new_string(msg ? msg : ""), ok), ok);
+		text_string(msg ? msg : ""), ok), ok);
 	add(o, "locations", locs, ok);
 	return o;
 }
@@ -253,10 +271,10 @@ static struct json_object *finding(const struct sc_report_file *f,
 	o = result(fd->rule, level(fd->severity), fd->message, loc, ok);
 	if (!o)
 		return NULL;
-	props = obj_with("object", json_object_new_string(f->path), ok);
+	props = obj_with("object", text_string(f->path), ok);
 	/* Findings about the whole file have no section or offset. */
 	if (props && fd->section) {
-		add(props, "section", json_object_new_string(fd->section), ok);
+		add(props, "section", text_string(fd->section), ok);
 		add(props, "offset", json_object_new_uint64(fd->offset), ok);
 		if (fd->has_vaddr)
 			add(props, "vaddr", json_object_new_uint64(fd->vaddr),
@@ -275,7 +293,7 @@ static struct json_object *input_error(const struct sc_report_file *f,
 		   location(f->path, NULL, NULL, ok), ok);
 	if (o)
 		add(o, "properties",
-		    obj_with("object", json_object_new_string(f->path), ok),
+		    obj_with("object", text_string(f->path), ok),
 		    ok);
 	return o;
 }

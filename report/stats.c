@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -115,35 +117,46 @@ static void print_counts(FILE *out, const struct sc_report_count *c,
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s %s %zu", i ? "," : ":", c[i].name,
 			c[i].count);
-	fputc('\n', out);
 }
 
 /* Up to three lines per file, each led by its path so that the lines of
  * many files can be told apart (and grepped) like diagnostics:
  *   foo.o: 3 sites (2 in table): call 2, tail 1
  *   foo.o:   by key: __SCK__foo 3		(only when a site has a key)
- *   foo.o: 1 finding: not-a-branch 1 */
+ *   foo.o: 1 finding: not-a-branch 1
+ * Names are escaped (report/escape.h), each line as a whole. */
 void sc_report_stats_text(FILE *out, const struct sc_report_file *f)
 {
 	const struct sc_report_stats *st = &f->stats;
 	size_t i, in_table = 0;
+	struct sc_line l;
+	FILE *m;
 
 	if (f->error) {
-		fprintf(out, "%s: not checked\n", f->path);
+		sc_print_line(out, "%s: not checked", f->path);
 		return;
 	}
 	for (i = 0; i < f->nsites; i++)
 		in_table += f->sites[i].in_table;
-	fprintf(out, "%s: %zu site%s (%zu in table)", f->path, f->nsites,
-		f->nsites == 1 ? "" : "s", in_table);
-	print_counts(out, st->by_kind, st->nkind);
-	if (st->nkey) {
-		fprintf(out, "%s:   by key", f->path);
-		print_counts(out, st->by_key, st->nkey);
+	if ((m = sc_line_start(&l))) {
+		fprintf(m, "%s: %zu site%s (%zu in table)", f->path, f->nsites,
+			f->nsites == 1 ? "" : "s", in_table);
+		print_counts(m, st->by_kind, st->nkind);
 	}
-	fprintf(out, "%s: %zu finding%s", f->path, f->nfindings,
-		f->nfindings == 1 ? "" : "s");
-	print_counts(out, st->by_rule, st->nrule);
+	sc_line_end(&l, out);
+	if (st->nkey) {
+		if ((m = sc_line_start(&l))) {
+			fprintf(m, "%s:   by key", f->path);
+			print_counts(m, st->by_key, st->nkey);
+		}
+		sc_line_end(&l, out);
+	}
+	if ((m = sc_line_start(&l))) {
+		fprintf(m, "%s: %zu finding%s", f->path, f->nfindings,
+			f->nfindings == 1 ? "" : "s");
+		print_counts(m, st->by_rule, st->nrule);
+	}
+	sc_line_end(&l, out);
 }
 
 static void site_free(struct sc_report_site *s)

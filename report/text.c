@@ -2,15 +2,18 @@
 
 #include <string.h>
 
+#include "escape.h"
+
 void sc_report_text_finding(FILE *out, const char *path,
 			    const struct sc_report_finding *d)
 {
 	if (d->source)
-		fprintf(out, "%s: %s: %s: %s: %s [%s]\n", d->source,
-			d->severity, path, d->function, d->message, d->rule);
+		sc_print_line(out, "%s: %s: %s: %s: %s [%s]", d->source,
+			      d->severity, path, d->function, d->message,
+			      d->rule);
 	else
-		fprintf(out, "%s: %s: %s: %s [%s]\n", path, d->severity,
-			d->function, d->message, d->rule);
+		sc_print_line(out, "%s: %s: %s: %s [%s]", path, d->severity,
+			      d->function, d->message, d->rule);
 }
 
 void sc_report_text_file(FILE *out, const struct sc_report_file *f,
@@ -19,7 +22,7 @@ void sc_report_text_file(FILE *out, const struct sc_report_file *f,
 	size_t i;
 
 	if (f->error) {
-		fprintf(out, "%s: error: %s\n", f->path, f->error);
+		sc_print_line(out, "%s: error: %s", f->path, f->error);
 		return;
 	}
 	for (i = 0; i < f->nfindings; i++)

@@ -4,15 +4,17 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+
+#include "escape.h"
 
 /* The emitter and whether it has failed: once one event fails, the rest
  * are dropped, and the first problem is what gets reported. */
 struct ye {
 	yaml_emitter_t em;
 	bool failed;
-	const char *refused;	/* a string libyaml would not take */
 };
 
 /* Takes an initialised event (made != 0) and hands it to the emitter. */
@@ -79,17 +81,26 @@ static bool resolves_untyped(const char *s)
 	return is_word(s, words) || looks_numeric(s);
 }
 
-/* libyaml refuses a scalar that is not UTF-8 (a path can be any bytes);
- * that, not memory, is then what the error names. */
+/* Names can hold any bytes; libyaml refuses a scalar that is not UTF-8,
+ * so every string goes in escaped (report/escape.h: valid UTF-8, no
+ * control characters), and no name can make the report fail. */
 static void scalar(struct ye *y, const char *s, int plain_implicit,
 		   yaml_scalar_style_t style)
 {
+	bool needs = sc_needs_escape(s);
+	char *safe = needs ? sc_escape(s) : NULL;
+	const char *v = safe ? safe : s;
 	yaml_event_t ev;
-	int made = yaml_scalar_event_initialize(&ev, NULL, NULL,
-		(yaml_char_t *)s, strlen(s), plain_implicit, 1, style);
+	int made;
 
-	if (!made && !y->failed)
-		y->refused = s;
+	if (needs && !safe) {
+		y->failed = true;
+		return;
+	}
+	made = yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)v,
+					    strlen(v), plain_implicit, 1,
+					    style);
+	free(safe);
 	emit(y, &ev, made);
 }
 
@@ -343,10 +354,7 @@ int sc_report_yaml(FILE *out, const struct sc_report *r, struct sc_err *err)
 	document(&y, r);
 	if (!y.failed && !yaml_emitter_flush(&y.em))
 		y.failed = true;
-	if (y.refused)
-		ret = sc_errf(err, "yaml report: '%s' is not valid UTF-8",
-			      y.refused);
-	else if (y.failed)
+	if (y.failed)
 		ret = sc_errf(err, "yaml report: %s", y.em.problem ?
 			      y.em.problem : "out of memory");
 	yaml_emitter_delete(&y.em);
