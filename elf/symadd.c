@@ -29,6 +29,48 @@ static int find_existing(struct sc_symmap *m, const struct sc_object *obj,
 	return 0;
 }
 
+/* New locals go at sh_info, so it must be where the locals end: past
+ * symbol 0 (always local) and before the first non-local.  Tools that read
+ * the object trust it, so a contradiction is refused, not repaired. */
+static int check_locals(const struct sc_symmap *m, const struct sc_object *obj,
+			struct sc_err *err)
+{
+	size_t i;
+
+	if (m->nold && !m->first_global)
+		return sc_errf(err, ".symtab: sh_info is 0, but symbol 0 is "
+			       "local: cannot add a section symbol safely");
+	for (i = 1; i < m->nold; i++) {
+		bool local = GELF_ST_BIND(obj->symbols[i].sym.st_info) ==
+			     STB_LOCAL;
+
+		if (local != (i < m->first_global))
+			return sc_errf(err, ".symtab: sh_info says the locals "
+				       "end at symbol %zu, but symbol %zu (%s) "
+				       "is %s: cannot add a section symbol "
+				       "safely", m->first_global, i,
+				       obj->symbols[i].name,
+				       local ? "local" : "not local");
+	}
+	return 0;
+}
+
+/* A new section symbol has no name: st_name 0, which must be the empty
+ * string at the start of .strtab (the ELF format requires it). */
+static int check_no_name(const struct sc_object *obj, struct sc_err *err)
+{
+	size_t strtab = obj->sections[obj->symtab].shdr.sh_link, size;
+	const uint8_t *bytes;
+
+	if (sc_section_bytes(obj, strtab, &bytes, &size, err))
+		return -1;
+	if (!size || bytes[0])
+		return sc_errf(err, "%s does not start with an empty string: "
+			       "cannot add a section symbol without a name",
+			       obj->sections[strtab].name);
+	return 0;
+}
+
 int sc_symmap_plan(struct sc_symmap *m, const struct sc_object *obj,
 		   const size_t *want, size_t n, struct sc_err *err)
 {
@@ -54,7 +96,16 @@ int sc_symmap_plan(struct sc_symmap *m, const struct sc_object *obj,
 			m->sections[m->nnew++] = m->sections[i];
 	m->moved = m->nnew < m->nold - m->first_global ?
 		   m->nnew : m->nold - m->first_global;
-	return 0;
+	for (i = 0; i < m->nnew; i++)
+		m->xindex |= m->sections[i] >= SHN_LORESERVE;
+	if (!m->nnew)
+		return 0;
+	return check_locals(m, obj, err) || check_no_name(obj, err) ? -1 : 0;
+}
+
+bool sc_symmap_renumbers(const struct sc_symmap *m)
+{
+	return m->moved > 0;
 }
 
 void sc_symmap_free(struct sc_symmap *m)
@@ -125,12 +176,13 @@ int sc_symmap_fill_shndx(const struct sc_symmap *m,
 			 const struct sc_object *obj, size_t shndx_sec,
 			 Elf_Data *d, struct sc_err *err)
 {
-	Elf_Data *in = elf_getdata(obj->sections[shndx_sec].scn, NULL);
+	Elf_Data *in = shndx_sec ?
+		elf_getdata(obj->sections[shndx_sec].scn, NULL) : NULL;
 	const Elf32_Word *old = in ? in->d_buf : NULL;
 	Elf32_Word *out = d->d_buf;
 	size_t i, k, nin = in ? in->d_size / sizeof(*old) : 0;
 
-	if (!in)
+	if (shndx_sec && !in)
 		return sc_errf(err, "cannot read %s: %s",
 			       obj->sections[shndx_sec].name, elf_errmsg(-1));
 	for (i = 0; i < m->nold && i < nin; i++)
@@ -192,5 +244,85 @@ int sc_symmap_fill_relocs(const struct sc_symmap *m,
 			return sc_errf(err, "cannot renumber %s: %s", s->name,
 				       elf_errmsg(-1));
 	}
+	return 0;
+}
+
+/* ULEB128, as LLVM writes .llvm_addrsig: seven bits a byte, low first,
+ * the high bit set on every byte but the last.  (No library we use
+ * exports a reader; libdw's is internal.) */
+static int uleb_read(const uint8_t *p, size_t size, size_t *at, uint64_t *v)
+{
+	unsigned shift = 0;
+
+	*v = 0;
+	while (*at < size && shift < 64) {
+		uint8_t b = p[(*at)++];
+
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+		shift += 7;
+	}
+	return -1;
+}
+
+static size_t uleb_write(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n] = v & 0x7f;
+		v >>= 7;
+		p[n++] |= v ? 0x80 : 0;
+	} while (v);
+	return n;
+}
+
+int sc_addrsig_read(const struct sc_object *obj, size_t sec, size_t **syms,
+		    size_t *n, struct sc_err *err)
+{
+	const struct sc_section *s = &obj->sections[sec];
+	Elf_Data *in = s->shdr.sh_size ? elf_rawdata(s->scn, NULL) : NULL;
+	size_t at = 0, size = in ? in->d_size : 0;
+	uint64_t v;
+
+	*n = 0;
+	*syms = calloc(size + 1, sizeof(**syms));
+	if (!*syms)
+		return sc_errf(err, "out of memory");
+	if (s->shdr.sh_size && !in)
+		return sc_errf(err, "cannot read %s: %s", s->name,
+			       elf_errmsg(-1));
+	while (at < size) {
+		if (uleb_read(in->d_buf, size, &at, &v) || v >= obj->nsymbols)
+			return sc_errf(err, "%s: malformed symbol index "
+				       "before offset %zu", s->name, at);
+		(*syms)[(*n)++] = (size_t)v;
+	}
+	return 0;
+}
+
+int sc_symmap_addrsig(const struct sc_symmap *m, const struct sc_object *obj,
+		      size_t sec, uint8_t **buf, size_t *size,
+		      struct sc_err *err)
+{
+	size_t *syms, n, i;
+
+	*buf = NULL;
+	*size = 0;
+	if (sc_addrsig_read(obj, sec, &syms, &n, err)) {
+		free(syms);
+		return -1;
+	}
+	/* A ULEB128 index below 2^64 takes at most ten bytes. */
+	*buf = malloc(10 * n + 1);
+	if (!*buf) {
+		free(syms);
+		return sc_errf(err, "out of memory");
+	}
+	for (i = 0; i < n; i++)
+		*size += uleb_write(*buf + *size,
+				    sc_symmap_index(m, syms[i]));
+	free(syms);
 	return 0;
 }

@@ -17,6 +17,21 @@
  * The section header keeps its sh_addralign, which is about addresses. */
 #define LAYOUT_ALIGN_MAX 64
 
+/* LLVM's section types that name symbols (llvm/BinaryFormat/ELF.h). */
+#ifndef SHT_LLVM_ADDRSIG
+#define SHT_LLVM_ADDRSIG 0x6fff4c03
+#endif
+#ifndef SHT_LLVM_CALL_GRAPH_PROFILE
+#define SHT_LLVM_CALL_GRAPH_PROFILE 0x6fff4c09
+#endif
+
+/* What the writer does to a section's bytes beyond copying them. */
+enum role {
+	ROLE_COPY,	/* the input's bytes, or a buffer filled in planning */
+	ROLE_RELOCS,	/* relocations, renumbered once libelf has d_buf */
+	ROLE_SHNDX,	/* extended section indices, renumbered likewise */
+};
+
 /* One output section: its header, where its bytes come from, and whether
  * it keeps its input offset or goes after the input's contents. */
 struct out_sec {
@@ -26,6 +41,7 @@ struct out_sec {
 	Elf_Type type;
 	bool append;
 	bool own;		/* buf is ours to free */
+	enum role role;
 	Elf_Data *data;		/* the libelf descriptor, once created */
 };
 
@@ -36,6 +52,8 @@ struct out {
 	struct out_sec *secs;	/* index 0 unused, as in ELF */
 	size_t n;
 	size_t table, relsec;
+	size_t shndx;		/* the extended index table, or 0 */
+	bool new_shndx;		/* ... which the input lacks */
 	struct sc_symmap map;
 	struct sc_extent *keep;	/* the input's unclaimed bytes */
 	size_t nkeep;
@@ -69,9 +87,23 @@ static int copy_inputs(struct out *o, struct sc_err *err)
 	return 0;
 }
 
+static size_t find_shndx(const struct sc_object *in)
+{
+	size_t i;
+
+	for (i = 1; i < in->nsections; i++)
+		if (in->sections[i].shdr.sh_type == SHT_SYMTAB_SHNDX &&
+		    in->sections[i].shdr.sh_link == in->symtab)
+			return i;
+	return 0;
+}
+
 /* A regenerated table takes the place of the old one, so that no index
- * that points at other sections moves. */
-static int place_table(struct out *o, struct sc_err *err)
+ * that points at other sections moves.  New sections go after the
+ * input's: the table, its relocations, and an extended index table when a
+ * new section symbol needs one (its section index is SHN_LORESERVE or
+ * above) and the input has none. */
+static int place_sections(struct out *o, struct sc_err *err)
 {
 	const struct sc_object *in = o->in;
 	size_t old_table = sc_find_section(in, o->img->name);
@@ -80,6 +112,11 @@ static int place_table(struct out *o, struct sc_err *err)
 	o->table = old_table ? old_table : in->nsections;
 	o->relsec = old_rel ? old_rel : in->nsections + !old_table;
 	o->n = in->nsections + !old_table + !old_rel;
+	o->shndx = find_shndx(in);
+	if (!o->shndx && o->map.xindex) {
+		o->shndx = o->n++;
+		o->new_shndx = true;
+	}
 	o->secs = calloc(o->n, sizeof(*o->secs));
 	if (!o->secs)
 		return sc_errf(err, "out of memory");
@@ -102,13 +139,16 @@ static int grow_shstrtab(struct out *o, struct sc_err *err)
 {
 	struct out_sec *s = &o->secs[o->in->shstrndx];
 	bool rela = o->img->rela;
-	char name[96];
-	size_t len, old = s->size;
+	char name[128];
+	size_t len, shndx_name, old = s->size;
 	char *buf;
 
-	snprintf(name, sizeof(name), "%s%s", rela ? ".rela" : ".rel",
-		 o->img->name);
-	len = strlen(name) + 1;
+	len = (size_t)snprintf(name, sizeof(name), "%s%s", rela ? ".rela" :
+			       ".rel", o->img->name) + 1;
+	shndx_name = len;
+	if (o->new_shndx)
+		len += (size_t)snprintf(name + len, sizeof(name) - len,
+					".symtab_shndx") + 1;
 	buf = malloc(old + len);
 	if (!buf)
 		return sc_errf(err, "out of memory");
@@ -119,6 +159,8 @@ static int grow_shstrtab(struct out *o, struct sc_err *err)
 	s->append = true;
 	o->secs[o->relsec].shdr.sh_name = old;
 	o->secs[o->table].shdr.sh_name = old + (rela ? 5 : 4);
+	if (o->new_shndx)
+		o->secs[o->shndx].shdr.sh_name = old + shndx_name;
 	return 0;
 }
 
@@ -177,27 +219,81 @@ static int sections_wanting_symbols(const struct out *o, size_t **want,
 	return 0;
 }
 
-static int plan_relocs_renumbered(struct out *o, struct sc_err *err)
+static int plan_symbol_map(struct out *o, struct sc_err *err)
 {
+	size_t *want, n;
+	int ret;
+
+	if (sections_wanting_symbols(o, &want, &n, err))
+		return -1;
+	ret = sc_symmap_plan(&o->map, o->in, want, n, err);
+	free(want);
+	return ret;
+}
+
+static int plan_relocs(struct out *o, size_t i, struct sc_err *err)
+{
+	struct out_sec *s = &o->secs[i];
+	bool touches;
+
+	if (sc_symmap_touches(&o->map, o->in, i, &touches, err))
+		return -1;
+	if (touches && alloc_buf(s, s->size, s->shdr.sh_type == SHT_RELA ?
+				 ELF_T_RELA : ELF_T_REL, err))
+		return -1;
+	s->role = touches ? ROLE_RELOCS : ROLE_COPY;
+	return 0;
+}
+
+/* Renumbered indices only grow, and so may their ULEB128 encoding: the
+ * section then goes after the input's contents. */
+static int plan_addrsig(struct out *o, size_t i, struct sc_err *err)
+{
+	struct out_sec *s = &o->secs[i];
+	uint8_t *buf;
+	size_t size;
+
+	if (sc_symmap_addrsig(&o->map, o->in, i, &buf, &size, err))
+		return -1;
+	s->append = size != s->size;
+	set_own(s, buf, size, ELF_T_BYTE);
+	s->shdr.sh_size = size;
+	return 0;
+}
+
+/* When globals move, every section that names symbols by index follows
+ * them: relocations, COMDAT groups (sh_info), .llvm_addrsig.  LLVM's
+ * call-graph profile names its symbols through a relocation section (as
+ * clang 14 writes it); the older form with indices in its bytes, and any
+ * other section that links to .symtab, would be left wrong: refused. */
+static int plan_symbol_refs(struct out *o, struct sc_err *err)
+{
+	const struct sc_object *in = o->in;
 	size_t i;
 
-	for (i = 1; i < o->in->nsections; i++) {
+	for (i = 1; sc_symmap_renumbers(&o->map) && i < in->nsections; i++) {
 		struct out_sec *s = &o->secs[i];
-		bool touches;
+		Elf64_Word type = s->shdr.sh_type;
 
-		if (s->shdr.sh_type == SHT_GROUP)
+		if (i == o->table || i == o->relsec || i == in->symtab ||
+		    i == o->shndx || s->shdr.sh_link != in->symtab)
+			continue;
+		if (type == SHT_GROUP)
 			s->shdr.sh_info = sc_symmap_index(&o->map,
 							  s->shdr.sh_info);
-		if (!sc_is_reloc_section(&o->in->sections[i]) ||
-		    s->shdr.sh_link != o->in->symtab ||
-		    i == o->table || i == o->relsec)
-			continue;
-		if (sc_symmap_touches(&o->map, o->in, i, &touches, err))
-			return -1;
-		if (touches &&
-		    alloc_buf(s, s->size, s->shdr.sh_type == SHT_RELA ?
-			      ELF_T_RELA : ELF_T_REL, err))
-			return -1;
+		else if (sc_is_reloc_section(&in->sections[i])) {
+			if (plan_relocs(o, i, err))
+				return -1;
+		} else if (type == SHT_LLVM_ADDRSIG) {
+			if (plan_addrsig(o, i, err))
+				return -1;
+		} else if (type != SHT_LLVM_CALL_GRAPH_PROFILE ||
+			   (s->size && !sc_find_reloc_section(in, i)))
+			return sc_errf(err, "section %zu (%s, type 0x%x) names "
+				       "symbols in a way scstool cannot "
+				       "renumber; a new section symbol would "
+				       "move them", i, in->sections[i].name,
+				       (unsigned)type);
 	}
 	return 0;
 }
@@ -207,29 +303,35 @@ static int plan_relocs_renumbered(struct out *o, struct sc_err *err)
 static int plan_symbols(struct out *o, struct sc_err *err)
 {
 	const struct sc_object *in = o->in;
-	size_t *want, n, i, count;
 	struct out_sec *st = &o->secs[in->symtab];
-	int ret;
+	size_t count = sc_symmap_count(&o->map);
 
-	if (sections_wanting_symbols(o, &want, &n, err))
-		return -1;
-	ret = sc_symmap_plan(&o->map, in, want, n, err);
-	free(want);
-	if (ret || !o->map.nnew)
-		return ret;
-	count = sc_symmap_count(&o->map);
+	if (!o->map.nnew)
+		return 0;
 	if (alloc_buf(st, fsize(o, ELF_T_SYM, count), ELF_T_SYM, err))
 		return -1;
 	st->append = true;
 	st->shdr.sh_info = o->map.first_global + o->map.nnew;
-	for (i = 1; i < in->nsections; i++)
-		if (in->sections[i].shdr.sh_type == SHT_SYMTAB_SHNDX &&
-		    in->sections[i].shdr.sh_link == in->symtab) {
-			if (alloc_buf(&o->secs[i], count * 4, ELF_T_WORD, err))
-				return -1;
-			o->secs[i].append = true;
-		}
-	return plan_relocs_renumbered(o, err);
+	if (o->shndx) {
+		if (alloc_buf(&o->secs[o->shndx], count * 4, ELF_T_WORD, err))
+			return -1;
+		o->secs[o->shndx].append = true;
+		o->secs[o->shndx].role = ROLE_SHNDX;
+	}
+	return plan_symbol_refs(o, err);
+}
+
+static void plan_new_shndx(struct out *o)
+{
+	struct out_sec *x = &o->secs[o->shndx];
+
+	if (!o->new_shndx)
+		return;
+	x->shdr = (GElf_Shdr){ .sh_name = x->shdr.sh_name,
+		.sh_type = SHT_SYMTAB_SHNDX, .sh_link = o->in->symtab,
+		.sh_addralign = 4, .sh_entsize = 4 };
+	x->type = ELF_T_WORD;
+	x->append = true;
 }
 
 static int fill_symbols(struct out *o, struct sc_err *err)
@@ -241,16 +343,14 @@ static int fill_symbols(struct out *o, struct sc_err *err)
 		return 0;
 	if (sc_symmap_fill_symtab(&o->map, in, o->secs[in->symtab].data, err))
 		return -1;
-	for (i = 1; i < in->nsections; i++) {
+	for (i = 1; i < o->n; i++) {
 		const struct out_sec *s = &o->secs[i];
 
-		if (!s->own || i == in->symtab || i == in->shstrndx ||
-		    i == o->table || i == o->relsec)
-			continue;
-		if (s->type == ELF_T_WORD &&
-		    sc_symmap_fill_shndx(&o->map, in, i, s->data, err))
+		if (s->role == ROLE_SHNDX &&
+		    sc_symmap_fill_shndx(&o->map, in, o->new_shndx ? 0 : i,
+					 s->data, err))
 			return -1;
-		if (s->type != ELF_T_WORD &&
+		if (s->role == ROLE_RELOCS &&
 		    sc_symmap_fill_relocs(&o->map, in, i, s->data, err))
 			return -1;
 	}
@@ -332,11 +432,79 @@ static int check_overlaps(const struct out *o, struct sc_err *err)
 	return ret;
 }
 
-/* Kept sections stay where they are.  One that overlaps the ELF header or
- * the program headers would be written over them (libelf then fills the
- * gap after it, erasing the header): an empty one holds no byte, so its
- * offset moves past the headers; one with bytes cannot be placed, and the
- * object is refused. */
+/* The entry size libelf writes for a section of this type, whatever its
+ * header says (elf32_updatenull.c), or 0 when it keeps the header's. */
+static size_t libelf_entsize(const struct out *o, Elf64_Word type)
+{
+	switch (type) {
+	case SHT_SYMTAB:
+	case SHT_DYNSYM:
+		return fsize(o, ELF_T_SYM, 1);
+	case SHT_RELA:
+		return fsize(o, ELF_T_RELA, 1);
+	case SHT_REL:
+		return fsize(o, ELF_T_REL, 1);
+	case SHT_DYNAMIC:
+		return fsize(o, ELF_T_DYN, 1);
+	case SHT_GROUP:
+	case SHT_SYMTAB_SHNDX:
+	case SHT_HASH:	/* 4 but on Alpha and s390x, which we do not read */
+		return 4;
+	case SHT_SUNW_move:
+		return fsize(o, ELF_T_MOVE, 1);
+	case SHT_SUNW_syminfo:
+		return fsize(o, ELF_T_SYMINFO, 1);
+	}
+	return 0;
+}
+
+/* libelf rewrites some header fields to what the ELF format says they
+ * must be: such a header could not be kept as it is, so the object is
+ * refused (a section size that is not a multiple of its entry size
+ * makes libelf itself refuse it).  So is a group whose signature is no
+ * symbol: it could not follow a renumbering. */
+static int check_normal(const struct out *o, struct sc_err *err)
+{
+	const GElf_Ehdr *eh = &o->in->ehdr;
+	size_t i, chdr_align = fsize(o, ELF_T_CHDR, 1) == 24 ? 8 : 4;
+
+	if (eh->e_ident[EI_VERSION] != EV_CURRENT ||
+	    eh->e_version != EV_CURRENT)
+		return sc_errf(err, "ELF version %u in e_ident and %u in "
+			       "e_version, not %u: cannot rewrite it",
+			       eh->e_ident[EI_VERSION], eh->e_version,
+			       EV_CURRENT);
+
+	for (i = 1; i < o->in->nsections; i++) {
+		const GElf_Shdr *sh = &o->secs[i].shdr;
+		size_t want = libelf_entsize(o, sh->sh_type);
+
+		if (want && sh->sh_entsize != want)
+			return sc_errf(err, "section %zu (%s): entry size %llu, "
+				       "but its type has %zu: cannot rewrite "
+				       "it", i, o->in->sections[i].name,
+				       (unsigned long long)sh->sh_entsize,
+				       want);
+		if (sh->sh_type == SHT_GROUP &&
+		    sh->sh_info >= o->in->nsymbols)
+			return sc_errf(err, "section %zu (%s): signature "
+				       "symbol %u out of range", i,
+				       o->in->sections[i].name, sh->sh_info);
+		if ((sh->sh_flags & SHF_COMPRESSED) &&
+		    sh->sh_addralign != chdr_align)
+			return sc_errf(err, "section %zu (%s): compressed, "
+				       "but aligned to %llu, not %zu: cannot "
+				       "rewrite it", i,
+				       o->in->sections[i].name,
+				       (unsigned long long)sh->sh_addralign,
+				       chdr_align);
+	}
+	return 0;
+}
+
+/* Kept sections stay where they are.  One with bytes over the ELF header
+ * or the program headers cannot be placed, and the object is refused; an
+ * empty one holds no byte and stays (see rewrite_headers). */
 static int place_kept(struct out *o, struct sc_err *err)
 {
 	uint64_t hdr = sc_headers_end(o->in);
@@ -345,12 +513,8 @@ static int place_kept(struct out *o, struct sc_err *err)
 	for (i = 1; i < o->in->nsections; i++) {
 		struct out_sec *s = &o->secs[i];
 
-		if (s->append || s->shdr.sh_offset >= hdr)
+		if (s->append || s->shdr.sh_offset >= hdr || !kept_bytes(s))
 			continue;
-		if (!kept_bytes(s)) {
-			s->shdr.sh_offset = hdr;
-			continue;
-		}
 		return sc_errf(err, "section %zu (%s) at 0x%llx overlaps the "
 			       "ELF %s: cannot rewrite it without damaging "
 			       "one of them", i, o->in->sections[i].name,
@@ -358,7 +522,7 @@ static int place_kept(struct out *o, struct sc_err *err)
 			       s->shdr.sh_offset < o->in->ehdr.e_ehsize ?
 			       "header" : "program headers");
 	}
-	return check_overlaps(o, err);
+	return check_overlaps(o, err) || check_normal(o, err) ? -1 : 0;
 }
 
 /* The end of everything that keeps its offset: headers, kept sections and
@@ -378,6 +542,45 @@ static uint64_t content_end(const struct out *o)
 			> end)
 		end = o->keep[o->nkeep - 1].off + o->keep[o->nkeep - 1].len;
 	return end;
+}
+
+/* libelf writes sections in file order and fills each gap from where the
+ * previous section ended; for a section without bytes that is its
+ * offset, so an empty section that lies inside another one makes the fill
+ * erase the rest of it.  An empty section holds no byte: it moves to the
+ * end of the section it lies in.  (One inside the headers stays, and the
+ * headers are written again.) */
+static int place_empty(struct out *o, struct sc_err *err)
+{
+	struct sc_extent *r = calloc(o->n, sizeof(*r));
+	size_t i, n = 0;
+
+	if (!r)
+		return sc_errf(err, "out of memory");
+	for (i = 1; i < o->n; i++)
+		if (o->secs[i].shdr.sh_type != SHT_NOBITS && o->secs[i].size)
+			r[n++] = (struct sc_extent){ o->secs[i].shdr.sh_offset,
+						     o->secs[i].size };
+	qsort(r, n, sizeof(*r), range_cmp);
+	for (i = 1; i < o->n; i++) {
+		GElf_Shdr *sh = &o->secs[i].shdr;
+		size_t lo = 0, hi = n;
+
+		if (sh->sh_type == SHT_NOBITS || o->secs[i].size)
+			continue;
+		while (lo < hi) {	/* the last range starting before it */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (r[mid].off < sh->sh_offset)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo && sh->sh_offset < r[lo - 1].off + r[lo - 1].len)
+			sh->sh_offset = r[lo - 1].off + r[lo - 1].len;
+	}
+	free(r);
+	return 0;
 }
 
 /* Appended sections follow the input's contents, in index order. */
@@ -460,9 +663,11 @@ static int finish_header(const struct out *o, uint64_t shoff,
 
 static int plan(struct out *o, struct sc_err *err)
 {
-	if (place_table(o, err) || copy_inputs(o, err))
+	if (plan_symbol_map(o, err) || place_sections(o, err) ||
+	    copy_inputs(o, err))
 		return -1;
 	plan_table(o);
+	plan_new_shndx(o);
 	if (grow_shstrtab(o, err) || plan_symbols(o, err) ||
 	    place_kept(o, err) ||
 	    sc_unclaimed(o->in, &o->keep, &o->nkeep, err))
@@ -470,6 +675,56 @@ static int plan(struct out *o, struct sc_err *err)
 	return alloc_buf(&o->secs[o->relsec],
 			 fsize(o, o->secs[o->relsec].type, o->img->nrelocs),
 			 o->secs[o->relsec].type, err);
+}
+
+static int rewrite_phdrs(const struct out *o, int fd, size_t phnum,
+			 struct sc_err *err)
+{
+	bool wide = gelf_getclass(o->elf) == ELFCLASS64;
+	size_t size = fsize(o, ELF_T_PHDR, phnum);
+	void *buf = malloc(size);
+	Elf_Data src = { .d_type = ELF_T_PHDR, .d_size = size,
+			 .d_version = EV_CURRENT };
+	Elf_Data dst = { .d_buf = buf, .d_size = size,
+			 .d_version = EV_CURRENT };
+	int ret = 0;
+
+	errno = 0;
+	src.d_buf = wide ? (void *)elf64_getphdr(o->elf)
+			 : (void *)elf32_getphdr(o->elf);
+	if (!buf)
+		return sc_errf(err, "out of memory");
+	if (!src.d_buf ||
+	    !gelf_xlatetof(o->elf, &dst, &src, o->in->ehdr.e_ident[EI_DATA]) ||
+	    pwrite(fd, buf, size, (off_t)o->in->ehdr.e_phoff) != (ssize_t)size)
+		ret = sc_errf(err, "cannot write the program headers: %s",
+			      errno ? strerror(errno) : elf_errmsg(-1));
+	free(buf);
+	return ret;
+}
+
+/* An empty section inside the ELF or program headers keeps its offset,
+ * and libelf's gap fill then erases the headers it wrote first: they are
+ * written again, converted to the file's form by libelf. */
+static int rewrite_headers(const struct out *o, int fd, struct sc_err *err)
+{
+	bool wide = gelf_getclass(o->elf) == ELFCLASS64;
+	size_t phnum = o->in->ehdr.e_phnum;
+	char buf[64];
+	Elf_Data src = { .d_type = ELF_T_EHDR, .d_version = EV_CURRENT };
+	Elf_Data dst = { .d_buf = buf, .d_size = sizeof(buf),
+			 .d_version = EV_CURRENT };
+
+	errno = 0;
+	src.d_buf = wide ? (void *)elf64_getehdr(o->elf)
+			 : (void *)elf32_getehdr(o->elf);
+	src.d_size = fsize(o, ELF_T_EHDR, 1);
+	if (!src.d_buf ||
+	    !gelf_xlatetof(o->elf, &dst, &src, o->in->ehdr.e_ident[EI_DATA]) ||
+	    pwrite(fd, buf, dst.d_size, 0) != (ssize_t)dst.d_size)
+		return sc_errf(err, "cannot write the ELF header: %s",
+			       errno ? strerror(errno) : elf_errmsg(-1));
+	return phnum ? rewrite_phdrs(o, fd, phnum, err) : 0;
 }
 
 /* libelf fills the gaps between sections; the input's own bytes go back
@@ -500,6 +755,8 @@ static int build(struct out *o, struct sc_err *err)
 		return -1;
 	elf_flagelf(o->elf, ELF_C_SET, ELF_F_LAYOUT);
 	shoff = lay_out(o);
+	if (place_empty(o, err))
+		return -1;
 	for (i = 1; i < o->n; i++)
 		if (emit_section(o, i, err))
 			return -1;
@@ -537,7 +794,7 @@ int sc_write_image(const struct sc_object *in, int fd,
 	o.elf = elf_begin(fd, ELF_C_WRITE, NULL);
 	if (!o.elf)
 		lib_failure(err, "cannot start the output");
-	else if (!build(&o, err))
+	else if (!build(&o, err) && !rewrite_headers(&o, fd, err))
 		ret = 0;
 	if (o.elf)
 		elf_end(o.elf);

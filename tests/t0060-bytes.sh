@@ -197,16 +197,39 @@ cp g.orig hdr0.orig && poke hdr0.orig $(($(shdr hdr0.orig .text) + 24)) $(le 0 8
 expect "an empty section at offset 0 (inside the ELF header) is a valid input" '
 	[ "$(sec_size hdr0.orig .text)" = 0 ] && [ "$(sec_off hdr0.orig .text)" = 0 ] &&
 	lint_clean hdr0.orig'
-expect "... check keeps the ELF header whole and moves the empty section past it" '
+expect "... check keeps the ELF header whole, and the empty section where it was" '
 	cp hdr0.orig hdr0.o && scx 0 check hdr0.o &&
 	[ "$(bytes hdr0.o 0 16)" = "$(bytes g.orig 0 16)" ] &&
 	readelf -hW hdr0.o | grep -q "Type: *REL " && table_set hdr0.o | diff g.want - &&
-	[ "$(sec_off hdr0.o .text)" -ge 64 ]'
+	[ "$(sec_off hdr0.o .text)" = 0 ]'
 
 cp g.orig bss.orig && poke bss.orig $(($(shdr bss.orig .bss) + 24)) $(le 8 8)
 expect "an empty NOBITS section inside the header: the same" '
 	cp bss.orig bss.o && scx 0 check bss.o && table_set bss.o | diff g.want - &&
-	[ "$(bytes bss.o 0 16)" = "$(bytes g.orig 0 16)" ] && [ "$(sec_off bss.o .bss)" -ge 64 ]'
+	[ "$(bytes bss.o 0 16)" = "$(bytes g.orig 0 16)" ] && [ "$(sec_off bss.o .bss)" = 8 ]'
+
+# libelf fills each gap from where the previous section ended, which for
+# a section without bytes is its offset: inside another section, the fill
+# would erase that one's tail.
+cp g.orig in.orig && poke in.orig $(($(shdr in.orig .note.GNU-stack) + 24)) \
+	$(le $(($(sec_off in.orig .text.b) + 1)) 8)
+expect "an empty section inside another: that one keeps its bytes" '
+	[ "$(sec_size in.orig .note.GNU-stack)" = 0 ] && lint_clean in.orig &&
+	cp in.orig in.o && scx 0 check in.o && table_set in.o | diff g.want - &&
+	[ "$(readelf -x .text.b in.o)" = "$(readelf -x .text.b in.orig)" ]'
+
+expect "... and moves to that section's end (it holds no byte)" '
+	[ "$(sec_off in.o .note.GNU-stack)" = $(($(sec_off in.orig .text.b) + $(sec_size in.orig .text.b))) ]'
+
+cp g.orig ph0.orig && poke ph0.orig 32 $(le 4000 8)
+expect "a program header offset with no program headers: written (libelf clears it)" '
+	readelf -hW ph0.orig | grep -q "Start of program headers: *4000 " &&
+	cp ph0.orig ph0.o && scx 0 check ph0.o && table_set ph0.o | diff g.want -'
+
+# Headers that libelf would rewrite to what the ELF format says.
+cp g.orig ver.o && poke ver.o 20 $(le 0 4) && cp ver.o ver.o.orig
+expect "ELF version 0 (libelf would write 1): exit 2, untouched" '
+	rejected ver.o && grep -q "ELF version 1 in e_ident and 0 in e_version, not 1: cannot rewrite it" err'
 
 cp g.orig over.o && poke over.o $(($(shdr over.o .data) + 24)) $(le 8 8) && cp over.o over.o.orig
 expect "a section with bytes over the ELF header: exit 2, one line, untouched" '
