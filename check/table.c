@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../elf/verify.h"
+
 int sc_table_from_sites(const struct sc_result *res, struct sc_entry **out,
 			size_t *n, struct sc_err *err)
 {
@@ -277,4 +279,70 @@ void sc_table_image_free(struct sc_table_image *img)
 	free((void *)img->words);
 	free((void *)img->relocs);
 	memset(img, 0, sizeof(*img));
+}
+
+static struct sc_entry *sorted_copy(const struct sc_entry *e, size_t n)
+{
+	struct sc_entry *c = calloc(n + 1, sizeof(*c));
+
+	if (c && n) {
+		memcpy(c, e, n * sizeof(*c));
+		qsort(c, n, sizeof(*c), entry_cmp);
+	}
+	return c;
+}
+
+static int same_entries(const struct sc_object *in, const struct sc_entry *want,
+			size_t n, const struct sc_object *out,
+			const struct sc_entry *got, size_t ngot,
+			struct sc_err *err)
+{
+	struct sc_entry *a = sorted_copy(want, n), *b = sorted_copy(got, ngot);
+	size_t i;
+	int ret = 0;
+
+	if (!a || !b)
+		ret = sc_errf(err, "out of memory");
+	else if (n != ngot)
+		ret = sc_errf(err, SC_TABLE_SECTION " has %zu entries, not "
+			      "%zu", ngot, n);
+	for (i = 0; !ret && i < n; i++)
+		if (entry_cmp(&a[i], &b[i]) || a[i].flags != b[i].flags ||
+		    sc_symbol_cmp(&in->symbols[a[i].key],
+				  &out->symbols[b[i].key]))
+			ret = sc_errf(err, SC_TABLE_SECTION " entry %zu is "
+				      "%s+0x%llx, key %s, flags %u, not "
+				      "%s+0x%llx, key %s, flags %u", i,
+				      out->sections[b[i].section].name,
+				      (unsigned long long)b[i].offset,
+				      out->symbols[b[i].key].name, b[i].flags,
+				      in->sections[a[i].section].name,
+				      (unsigned long long)a[i].offset,
+				      in->symbols[a[i].key].name, a[i].flags);
+	free(a);
+	free(b);
+	return ret;
+}
+
+int sc_table_check_output(const struct sc_object *in,
+			  const struct sc_arch *arch, const char *path,
+			  const struct sc_entry *want, size_t n, bool *differ,
+			  struct sc_err *err)
+{
+	struct sc_object out;
+	struct sc_entry *got = NULL;
+	size_t ngot = 0;
+	int ret;
+
+	*differ = false;
+	if (sc_object_open(&out, path, true, err))
+		return -1;
+	ret = sc_verify_rewrite(in, &out, SC_TABLE_SECTION, differ, err);
+	if (!ret)
+		ret = sc_table_read(&out, arch, &got, &ngot, err);
+	if (!ret && (ret = same_entries(in, want, n, &out, got, ngot, err)))
+		*differ = true;
+	free(got);
+	sc_object_close(&out);
+	return ret;
 }

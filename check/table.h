@@ -46,4 +46,15 @@ int sc_table_image(const struct sc_object *obj, const struct sc_arch *arch,
 		   struct sc_table_image *img, struct sc_err *err);
 void sc_table_image_free(struct sc_table_image *img);
 
+/* Reads back the object written at path (not yet in place) through the
+ * same model as any input, and checks that it is in with the table of
+ * want[0..n) and nothing else changed (elf/verify.h): the same entries,
+ * their keys the same symbols.  -1 on any difference, with err saying
+ * which and *differ true: a bug of the writer's, so the output must not
+ * replace anything; -1 with *differ false when it cannot be read back. */
+int sc_table_check_output(const struct sc_object *in,
+			  const struct sc_arch *arch, const char *path,
+			  const struct sc_entry *want, size_t n, bool *differ,
+			  struct sc_err *err);
+
 #endif

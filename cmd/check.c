@@ -175,6 +175,26 @@ static bool signature_blocks(struct job *j)
 	return true;
 }
 
+/* The output, read back before it replaces anything, must be the input
+ * plus the table of the sites found: otherwise the writer is wrong.  (A
+ * failure to read it back keeps its own cause.) */
+static int verify_output(void *ctx, const char *path, struct sc_err *e)
+{
+	struct job *j = ctx;
+	struct sc_err why;
+	bool differ;
+
+	if (!sc_table_check_output(&j->obj, j->arch, path, j->found,
+				   j->nfound, &differ, &why))
+		return 0;
+	if (!differ)
+		return sc_errf(e, "%s", why.msg);
+	return sc_errf(e, "the output, read back, is not what was meant "
+		       "(%s), so nothing was written: this is a bug in "
+		       "scstool; please report it with this input file",
+		       why.msg);
+}
+
 /* In place (no -o), the input's path is the target: elf/file.c follows
  * a symbolic link to the file it names, and replaces the file only if it
  * is still the one that was read. */
@@ -186,7 +206,7 @@ static int write_table(struct job *j)
 
 	if (sc_table_image(&j->obj, j->arch, j->found, j->nfound, &img, &e))
 		return fail(j, &e);
-	ret = sc_write_table(&j->obj, j->opts->output, &img, NULL, NULL,
+	ret = sc_write_table(&j->obj, j->opts->output, &img, verify_output, j,
 			     &e);
 	sc_table_image_free(&img);
 	return ret ? fail(j, &e) : SC_EXIT_OK;

@@ -1,5 +1,9 @@
 /* libFuzzer target: any bytes, read as an object, through everything
- * check and dump do short of writing a file.  Built by `make fuzz`. */
+ * check and dump do, the writer included: the output goes to memory (a
+ * memfd), is read back and compared with the input and the sites found,
+ * as check does before a rename.  The writer may refuse an input; an
+ * output that differs from what was meant is a crash.  Built by
+ * `make fuzz`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -8,6 +12,7 @@
 #include "../../check/check.h"
 #include "../../check/linked.h"
 #include "../../check/table.h"
+#include "../../elf/write.h"
 #include "../../report/build.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -41,6 +46,29 @@ static void exercise_linked(const struct sc_report_input *in)
 	sc_addr_index_free(&ix);
 }
 
+/* Writes obj plus img to a memfd and reads it back, as check would. */
+static void write_back(const struct sc_object *obj, const struct sc_arch *arch,
+		       const struct sc_table_image *img,
+		       const struct sc_entry *found, size_t nfound)
+{
+	int fd = memfd_create("output", 0);
+	struct sc_err err;
+	char path[64];
+	bool differ;
+
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (!sc_write_image(obj, fd, img, &err) &&
+	    sc_table_check_output(obj, arch, path, found, nfound, &differ,
+				  &err) && differ) {
+		fprintf(stderr, "fuzz: the output read back is wrong: %s\n",
+			err.msg);
+		abort();
+	}
+	close(fd);
+}
+
 static void exercise(const char *path, const struct sc_object *obj,
 		     const struct sc_arch *arch)
 {
@@ -67,8 +95,11 @@ static void exercise(const char *path, const struct sc_object *obj,
 	    !sc_table_from_sites(&res, &found, &nfound, &err)) {
 		if (!sc_report_from_check(&f, &in, &res, &err))
 			sc_report_file_free(&f);
-		if (!sc_table_image(obj, arch, found, nfound, &img, &err))
+		if (!sc_table_image(obj, arch, found, nfound, &img, &err)) {
+			if (obj->ehdr.e_type == ET_REL)
+				write_back(obj, arch, &img, found, nfound);
 			sc_table_image_free(&img);
+		}
 	}
 	if (!sc_table_read(obj, arch, &old, &nold, &err) &&
 	    !sc_report_from_table(&t, &in, old, nold, &err))

@@ -23,6 +23,12 @@ done
 seed clang --target=i386-linux-gnu i386-kinds.S
 seed clang --target=aarch64-linux-gnu arm64-kinds.S
 seed clang --target=powerpc64le-linux-gnu ppc64-toc.S
+# For the writer: gaps, new section symbols, .llvm_addrsig, groups.
+seed gcc gaps.S
+seed clang -O2 -ffunction-sections manysites.c
+seed clang -O2 -ffunction-sections addrsig.c
+seed gcc anchor-global.S
+seed gcc covering.S
 # Seeds that already carry a table, so that reading one is fuzzed too.
 for f in "$seeds"/seed0.o "$seeds"/seed5.o "$seeds"/seed6.o; do
 	cp "$f" "$f.t.o" && "$root/scstool" check "$f.t.o" >/dev/null 2>&1
