@@ -229,6 +229,28 @@ static int collect_keys(struct sc_symbols *s)
 	return 0;
 }
 
+static const struct sc_func *covering(const struct sc_spans *sp,
+				      size_t shndx, uint64_t off);
+
+/* A label strictly inside a sized code symbol is no known boundary: it
+ * may mark a byte inside an instruction (an immediate, say), where
+ * decoding from the symbol's start does not land.  There only the
+ * symbol's start is trusted, as the sweep from it proves the rest. */
+static void drop_inner_labels(struct sc_symbols *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nlabels; i++) {
+		const struct sc_func *l = &s->labels[i];
+		const struct sc_func *f = covering(&s->funcs, l->shndx,
+						   l->start);
+
+		if (!f || f->start == l->start)
+			s->labels[n++] = *l;
+	}
+	s->nlabels = n;
+}
+
 static int build(struct sc_symbols *s, struct gather *g)
 {
 	size_t cap;
@@ -247,8 +269,10 @@ static int build(struct sc_symbols *s, struct gather *g)
 		return -1;
 	if (s->data.n)
 		qsort(s->data.v, s->data.n, sizeof(*s->data.v), func_cmp);
-	if (spans_index(&s->funcs) || spans_index(&s->data) ||
-	    anchors(s, g))
+	if (spans_index(&s->funcs) || spans_index(&s->data))
+		return -1;
+	drop_inner_labels(s);
+	if (anchors(s, g))
 		return -1;
 	return collect_keys(s);
 }
