@@ -4,7 +4,8 @@
 # command and fails.
 set -u
 
-# package : command, pkg-config module or header that proves it is there
+# package : command, pkg-config module, header or file that proves it is
+# there
 needs="
 libelf-dev:pc:libelf
 libdw-dev:pc:libdw
@@ -26,6 +27,17 @@ valgrind:cmd:valgrind
 elfutils:cmd:eu-elflint
 openssl:cmd:openssl
 time:cmd:/usr/bin/time
+gcc-multilib:file:/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a
+gcc-multilib:file:/usr/lib32/crt1.o
+qemu-user:cmd:qemu-aarch64
+qemu-user:cmd:qemu-ppc64le
+qemu-user:cmd:qemu-ppc
+libc6-dev-arm64-cross:file:/usr/aarch64-linux-gnu/lib/libc.a
+libgcc-12-dev-arm64-cross:file:/usr/lib/gcc-cross/aarch64-linux-gnu/12/libgcc.a
+libc6-dev-ppc64el-cross:file:/usr/powerpc64le-linux-gnu/lib/libc.a
+libgcc-12-dev-ppc64el-cross:file:/usr/lib/gcc-cross/powerpc64le-linux-gnu/12/libgcc.a
+libc6-dev-powerpc-cross:file:/usr/powerpc-linux-gnu/lib/libc.a
+libgcc-12-dev-powerpc-cross:file:/usr/lib/gcc-cross/powerpc-linux-gnu/12/libgcc.a
 "
 
 missing=""
@@ -40,6 +52,8 @@ for n in $needs; do
 	# Zydis ships no pkg-config file: ask the compiler for its header.
 	hdr) printf '#include <%s>\n' "$what" |
 		cc -E -x c - >/dev/null 2>&1 || missing="$missing $pkg" ;;
+	# Multilib and cross libraries: a file each package installs.
+	file) [ -e "$what" ] || missing="$missing $pkg" ;;
 	esac
 done
 # pkg-config itself may be what is missing: then every pc check failed.

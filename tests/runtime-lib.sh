@@ -27,30 +27,66 @@ for f in libscs.a libscs.so scs-module.o scs.ld pkgconfig/scs-uninstalled.pc; do
 done
 
 # rt_obj CC SRC OBJ [FLAGS...]: compiles SRC at -O2 with the runtime's
-# cflags and runs `scstool check` on the object.  A .S source gets
-# -DCOND_SITES from the environment variable COND_SITES.
+# cflags (RT_CFLAGS, else pkg-config's) and runs `scstool check` on the
+# object.  A .S source gets -DCOND_SITES from the environment variable
+# COND_SITES.
 rt_obj() {
 	local cc=$1 src=$2 obj=$3 log
 	shift 3
 	case $src in
 	*.S) log=$($cc $RT_SAN -c "-DCOND_SITES=${COND_SITES:-}" "$@" \
 		"$src" -o "$obj" 2>&1) ;;
-	*) log=$($cc -O2 -Wall -Wextra $RT_SAN $(pkg-config --cflags scs) \
-		"$@" -c "$src" -o "$obj" 2>&1) ;;
+	*) log=$($cc -O2 -Wall -Wextra $RT_SAN \
+		${RT_CFLAGS:-$(pkg-config --cflags scs)} "$@" -c "$src" \
+		-o "$obj" 2>&1) ;;
 	esac
 	[ -z "$log" ] || { echo "$cc $src: $log" >&2; return 1; }
 	sc check "$obj" || { echo "scstool check $obj failed" >&2; return 1; }
 }
 
-# rt_link CC OUT OBJ... [-- LDFLAGS...]: links with pkg-config --libs scs.
+# rt_link CC OUT OBJ... [-- LDFLAGS...]: links with the runtime's link
+# flags (RT_LIBS, else pkg-config --libs scs).
 rt_link() {
 	local cc=$1 out=$2 objs=() log
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do objs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
-	log=$($cc $RT_SAN -o "$out" "${objs[@]}" "$@" $(pkg-config --libs scs) \
-		-lpthread 2>&1)
+	log=$($cc $RT_SAN -o "$out" "${objs[@]}" "$@" \
+		${RT_LIBS:-$(pkg-config --libs scs)} -lpthread 2>&1)
 	[ -z "$log" ] || { echo "$cc link $out: $log" >&2; return 1; }
+}
+
+# rt_lib DIR CC [FLAGS...]: builds libscs for another target into DIR,
+# from the same sources and with the same options as the Makefile:
+# libscs.a, scs-module.o and scs.ld; then RT_CFLAGS and RT_LIBS name them
+# the way scs.pc would.
+rt_lib() {
+	local dir=$1 cc=$2 f log
+	shift 2
+	mkdir -p "$dir" || return 1
+	for f in "$TEST_ROOT"/runtime/*.c; do
+		log=$($cc -std=gnu11 -D_GNU_SOURCE -I"$TEST_ROOT/runtime/include" \
+			-Wall -Wextra -O2 -fPIC -fvisibility=hidden "$@" \
+			-c "$f" -o "$dir/$(basename "$f" .c).o" 2>&1)
+		[ -z "$log" ] || { echo "$cc $f: $log" >&2; return 1; }
+	done
+	mv "$dir/module.o" "$dir/scs-module.o" &&
+	ar rcs "$dir/libscs.a" $(ls "$dir"/*.o | grep -v scs-module.o) &&
+	cp "$TEST_ROOT/runtime/scs.ld" "$dir/" || return 1
+	RT_CFLAGS="-I$TEST_ROOT/runtime/include"
+	RT_LIBS="-Wl,-T,$dir/scs.ld $dir/scs-module.o $dir/libscs.a"
+}
+
+# rt_lib_shared DIR CC [FLAGS...]: also links DIR/libscs.so, and makes
+# RT_LIBS use it (with an rpath), as scs-uninstalled.pc does.
+rt_lib_shared() {
+	local dir=$1 cc=$2 log
+	shift 2
+	log=$($cc "$@" -shared -Wl,-soname,libscs.so.0 -o "$dir/libscs.so.0" \
+		$(ls "$dir"/*.o | grep -v scs-module.o) -lpthread 2>&1)
+	[ -z "$log" ] || { echo "$cc libscs.so: $log" >&2; return 1; }
+	ln -sf libscs.so.0 "$dir/libscs.so" || return 1
+	RT_LIBS="-Wl,-T,$dir/scs.ld $dir/scs-module.o -L$dir -Wl,-rpath,$dir -lscs"
 }
 
 # site_bytes OUT STEP KEY KIND: "STATE ADDR HEX" of that site in a kinds
@@ -106,4 +142,54 @@ expect_form() {
 	[ "$got" = "$want" ] && return 0
 	echo "$key/$kind at $step ($3): got '$got', want '$want'" >&2
 	return 1
+}
+
+# x86_forms OUT ARCH MODE: the forms a kinds program (OUT) shows for
+# x86-64 or i386 after each step, in MODE int3 or store.  i386 has its
+# return stubs at +32 and +36 and no far target (rel32 reaches all 4 GiB).
+x86_forms() {
+	local o=$1 A=$2 ret=16 ret0=24 slot=8 r=rax
+	if [ "$A" = i386 ]; then ret=32 ret0=36 r=eax; fi
+	if [ "$3" = store ]; then
+		expect_form $o $A initial k_call call inline "call @f1" &&
+		expect_form $o $A initial k_null call inline "call @k_null+$ret" &&
+		expect_form $o $A initial k_ret0 call inline "call @k_ret0+$ret0" &&
+		expect_form $o $A two k_null call inline "call @v2" &&
+		expect_form $o $A null k_null call inline "call @k_null+$ret" &&
+		expect_form $o $A null k_ret0 call inline "call @k_ret0+$ret0" &&
+		expect_form $o $A null k_ret0 tail inline "jmp @k_ret0+$ret0" &&
+		expect_form $o $A null k_cond cond inline "jne @k_cond+$ret" &&
+		expect_form $o $A back k_call call inline "call @f1"
+		return
+	fi
+	expect_form $o $A initial k_call call inline "call @f1" &&
+	expect_form $o $A initial k_tail tail inline "jmp @f1" &&
+	expect_form $o $A initial k_cond cond inline "jne @v1" &&
+	expect_form $o $A initial k_null call inline "nopl 0x0(%$r,%$r,1)" &&
+	expect_form $o $A initial k_ret0 call inline "cs cs cs xor %eax,%eax" &&
+	expect_form $o $A initial k_ret0 tail inline "jmp @k_ret0+$ret0" &&
+	expect_form $o $A initial k_call tramp tramp "jmp @f1" &&
+	expect_form $o $A initial k_null tramp tramp "jmp @k_null+$ret" &&
+	expect_form $o $A two k_call call inline "call @f2" &&
+	expect_form $o $A two k_tail tail inline "jmp @f2" &&
+	expect_form $o $A two k_cond cond inline "jne @v2" &&
+	expect_form $o $A two k_null call inline "call @v2" &&
+	expect_form $o $A two k_ret0 call inline "call @f2" &&
+	expect_form $o $A two k_ret0 tail inline "jmp @f2" &&
+	expect_form $o $A two k_ret0 tramp tramp "jmp @f2" &&
+	expect_form $o $A null k_cond cond inline "jne @k_cond+$ret" &&
+	expect_form $o $A null k_null call inline "nopl 0x0(%$r,%$r,1)" &&
+	expect_form $o $A null k_ret0 call inline "cs cs cs xor %eax,%eax" &&
+	expect_form $o $A null k_ret0 tail inline "jmp @k_ret0+$ret0" &&
+	expect_form $o $A null k_cond tramp tramp "jmp @k_cond+$ret" &&
+	if [ "$A" = i386 ]; then
+		expect_form $o $A far k_call call inline "call @far" &&
+		expect_form $o $A far k_call tramp tramp "jmp @far"
+	else
+		expect_form $o $A far k_call call tramp "call @k_call" &&
+		expect_form $o $A far k_call tramp tramp "jmp @k_call+$slot"
+	fi &&
+	expect_form $o $A back k_call call inline "call @f1" &&
+	expect_form $o $A back k_call tramp tramp "jmp @f1" &&
+	expect_form $o $A back k_null call inline "call @v1"
 }

@@ -14,50 +14,6 @@ source "$TEST_ROOT/tests/runtime-lib.sh"
 A=x86-64
 export COND_SITES="COND_SITE(cond_site,k_cond)"
 
-# forms OUT: the int3 mode's forms after each step.
-int3_forms() {
-	local o=$1
-	expect_form $o $A initial k_call call inline "call @f1" &&
-	expect_form $o $A initial k_tail tail inline "jmp @f1" &&
-	expect_form $o $A initial k_cond cond inline "jne @v1" &&
-	expect_form $o $A initial k_null call inline "nopl 0x0(%rax,%rax,1)" &&
-	expect_form $o $A initial k_ret0 call inline "cs cs cs xor %eax,%eax" &&
-	expect_form $o $A initial k_ret0 tail inline "jmp @k_ret0+24" &&
-	expect_form $o $A initial k_call tramp tramp "jmp @f1" &&
-	expect_form $o $A initial k_null tramp tramp "jmp @k_null+16" &&
-	expect_form $o $A two k_call call inline "call @f2" &&
-	expect_form $o $A two k_tail tail inline "jmp @f2" &&
-	expect_form $o $A two k_cond cond inline "jne @v2" &&
-	expect_form $o $A two k_null call inline "call @v2" &&
-	expect_form $o $A two k_ret0 call inline "call @f2" &&
-	expect_form $o $A two k_ret0 tail inline "jmp @f2" &&
-	expect_form $o $A two k_ret0 tramp tramp "jmp @f2" &&
-	expect_form $o $A null k_cond cond inline "jne @k_cond+16" &&
-	expect_form $o $A null k_null call inline "nopl 0x0(%rax,%rax,1)" &&
-	expect_form $o $A null k_ret0 call inline "cs cs cs xor %eax,%eax" &&
-	expect_form $o $A null k_ret0 tail inline "jmp @k_ret0+24" &&
-	expect_form $o $A null k_cond tramp tramp "jmp @k_cond+16" &&
-	expect_form $o $A far k_call call tramp "call @k_call" &&
-	expect_form $o $A far k_call tramp tramp "jmp @k_call+8" &&
-	expect_form $o $A back k_call call inline "call @f1" &&
-	expect_form $o $A back k_call tramp tramp "jmp @f1" &&
-	expect_form $o $A back k_null call inline "call @v1"
-}
-
-store_forms() {
-	local o=$1
-	expect_form $o $A initial k_call call inline "call @f1" &&
-	expect_form $o $A initial k_null call inline "call @k_null+16" &&
-	expect_form $o $A initial k_ret0 call inline "call @k_ret0+24" &&
-	expect_form $o $A two k_null call inline "call @v2" &&
-	expect_form $o $A null k_null call inline "call @k_null+16" &&
-	expect_form $o $A null k_ret0 call inline "call @k_ret0+24" &&
-	expect_form $o $A null k_ret0 tail inline "jmp @k_ret0+24" &&
-	expect_form $o $A null k_cond cond inline "jne @k_cond+16" &&
-	expect_form $o $A far k_call call tramp "call @k_call" &&
-	expect_form $o $A back k_call call inline "call @f1"
-}
-
 for cc in $RT_COMPILERS; do
 	expect "$cc: the program builds; scstool records a call, tail, cond, NULL and return-0 site" '
 		rt_obj $cc "$RT_TESTS/kinds.c" k-$cc.o &&
@@ -73,15 +29,15 @@ for cc in $RT_COMPILERS; do
 		grep -q "^mode int3 sync membarrier$" int3-$cc.out'
 
 	expect "$cc: objdump shows each site inline, in the kernel forms (int3 mode)" '
-		int3_forms int3-$cc.out'
+		x86_forms int3-$cc.out $A int3'
 
 	expect "$cc: store-only mode: every call right, NULL and return-0 as branches to the stubs" '
 		SCS_MODE=store ./kinds-$cc >store-$cc.out && grep -q "^done 0$" store-$cc.out &&
-		grep -q "^mode store" store-$cc.out && store_forms store-$cc.out'
+		grep -q "^mode store" store-$cc.out && x86_forms store-$cc.out $A store'
 done
 
 expect "the membarrier fallback (signals) gives the same results and forms" '
 	SCS_SYNC=signal ./kinds-gcc >signal.out && grep -q "^done 0$" signal.out &&
-	grep -q "sync signal$" signal.out && int3_forms signal.out'
+	grep -q "sync signal$" signal.out && x86_forms signal.out $A int3'
 
 done_testing

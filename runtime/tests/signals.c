@@ -111,7 +111,7 @@ static int text_writable(void)
 {
 	char line[512];
 	FILE *f = fopen("/proc/self/maps", "r");
-	uintptr_t lo, hi, a = (uintptr_t)site;
+	unsigned long lo, hi, a = (unsigned long)(uintptr_t)site;
 	char perm[8];
 	int w = -1;
 
