@@ -137,6 +137,7 @@ const struct scs_seg *scs_seg_of(const struct scs_module *m, uintptr_t a,
 				 size_t len);
 
 /* registry.c */
+int scs_find_module(struct scs_module *m, uintptr_t addr);
 struct scs_keyrec *scs_keyrec_get(struct static_call_key *key, int *err);
 int scs_points_publish(void);
 int scs_module_patch_initial(struct scs_module *m);

@@ -67,7 +67,7 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *arg)
 }
 
 /* Fills m's segments and name from the loaded object holding addr. */
-static int find_module(struct scs_module *m, uintptr_t addr)
+int scs_find_module(struct scs_module *m, uintptr_t addr)
 {
 	struct find_ctx c = { addr, m, 0 };
 
@@ -345,7 +345,7 @@ static struct scs_module *module_new(const void *start, const void *stop)
 		free(m);
 		return NULL;
 	}
-	if (find_module(m, a) ||
+	if (scs_find_module(m, a) ||
 	    (b > a && !in_seg(m, a, b - a, PROT_READ))) {
 		scs_report("table %p..%p is not in a loaded module", start,
 			   stop);

@@ -307,6 +307,21 @@ static int duplicate(const struct static_call_update *u, size_t i,
 	return 0;
 }
 
+/* The architecture's check of a target against the key's module, which
+ * for a key no registered module holds is looked up (ppc64 needs it). */
+static int target_check(struct static_call_key *key, struct scs_keyrec *kr,
+			const struct scs_target *t)
+{
+	struct scs_module tmp;
+
+	if (kr)
+		return scs_arch_target_ok(kr->mod, t);
+	memset(&tmp, 0, sizeof(tmp));
+	if (scs_find_module(&tmp, (uintptr_t)key))
+		return scs_arch_target_ok(NULL, t);
+	return scs_arch_target_ok(&tmp, t);
+}
+
 /* Checks a batch before anything is written. */
 static int batch_check(const struct static_call_update *u, size_t n,
 		       struct scs_keyrec **krs, struct scs_target *ts)
@@ -324,7 +339,7 @@ static int batch_check(const struct static_call_update *u, size_t n,
 		if (duplicate(u, i, krs))
 			return -EINVAL;
 		ts[i] = scs_target_of(u[i].func);
-		err = scs_arch_target_ok(krs[i] ? krs[i]->mod : NULL, &ts[i]);
+		err = target_check(u[i].key, krs[i], &ts[i]);
 		if (err)
 			return err;
 	}

@@ -102,28 +102,34 @@ sym_addr() {
 	gawk -v n="$2" '$1 == "sym" && $2 == n { print $3; exit }' "$1"
 }
 
-# insn ARCH ADDR HEX: the instruction objdump (or llvm-objdump) reads in
-# HEX at ADDR, as "mnemonic operands" with single spaces and without the
-# <symbol> comment.
+# insn ARCH ADDR HEX: the instruction objdump (x86) or llvm-mc (arm64,
+# PowerPC: ARCH is its triple) reads in HEX at ADDR, as "mnemonic operands"
+# with single spaces and without the <symbol> comment.  llvm-mc prints
+# branch targets relative to the instruction ("bl #-56", "bl .+40").
 insn() {
 	local arch=$1 addr=$2 hex=$3 f=insn.$$.bin
-	printf "$(printf '%s' "$hex" | sed 's/../\\x&/g')" >"$f"
 	case $arch in
-	x86-64) objdump -D -b binary -m i386:x86-64 --adjust-vma="$addr" "$f" ;;
-	i386) objdump -D -b binary -m i386 --adjust-vma="$addr" "$f" ;;
-	*) llvm-objdump -d --triple="$arch" --adjust-vma="$addr" \
-		--no-show-raw-insn "$f" 2>/dev/null ;;
-	esac | gawk -F'\t' '/^ *[0-9a-f]+:\t/ { t = $NF; sub(/ *<.*>/, "", t); sub(/ *#.*/, "", t);
-		gsub(/[ \t]+/, " ", t); sub(/ $/, "", t); print t; exit }'
-	rm -f "$f"
+	x86-64|i386)
+		printf "$(printf '%s' "$hex" | sed 's/../\\x&/g')" >"$f"
+		if [ "$arch" = i386 ]; then m=i386; else m=i386:x86-64; fi
+		objdump -D -b binary -m $m --adjust-vma="$addr" "$f" |
+			gawk -F'\t' '/^ *[0-9a-f]+:\t/ { t = $NF; sub(/ *<.*>/, "", t);
+				sub(/ *#.*/, "", t); gsub(/[ \t]+/, " ", t); sub(/ $/, "", t);
+				print t; exit }'
+		rm -f "$f" ;;
+	*)	printf '%s' "$hex" | sed 's/../0x& /g' |
+			llvm-mc --disassemble -triple="$arch" 2>/dev/null |
+			gawk '$1 != ".text" { $1 = $1; print; exit }' ;;
+	esac
 }
 
 # expect_form OUT ARCH STEP KEY KIND STATE FORM: after STEP, the site is in
-# STATE and disassembles to FORM.  In FORM, a word "@NAME" or "@NAME+N"
-# stands for the address the program printed for NAME (plus N), in
-# objdump's hex.
+# STATE and disassembles to FORM.  In FORM, "@NAME" or "@NAME+N" stands for
+# the address the program printed for NAME (plus N), in objdump's hex;
+# "~NAME" (or "~NAME+N") for that address minus the site's, in decimal, and
+# "~+NAME" the same with its sign always shown.
 expect_form() {
-	local out=$1 arch=$2 step=$3 key=$4 kind=$5 state=$6 form=$7 got want w a n off
+	local out=$1 arch=$2 step=$3 key=$4 kind=$5 state=$6 form=$7 got want w a n off sign
 	set -- $(site_bytes "$out" "$step" "$key" "$kind")
 	[ $# -eq 3 ] || { echo "no site $key/$kind at step $step" >&2; return 1; }
 	[ "$1" = "$state" ] || { echo "$key/$kind at $step: state $1, want $state" >&2; return 1; }
@@ -131,17 +137,39 @@ expect_form() {
 	want=
 	for w in $form; do
 		case $w in
-		@*) a=${w#@} n=${w#@} off=0
-		    n=${a%%+*}
-		    [ "$n" = "$a" ] || off=${a#*+}
-		    w=$(printf '0x%x' $(( $(sym_addr "$out" "$n") + off )))
-		    ;;
+		*[@~]*)
+			a=${w#*[@~]} sign=
+			[ "${a#+}" != "$a" ] && sign=1 a=${a#+}
+			n=${a%%+*} off=0
+			[ "$n" = "$a" ] || off=${a#*+}
+			a=$(( $(sym_addr "$out" "$n") + off ))
+			case $w in
+			*@*) w=${w%%@*}$(printf '0x%x' $a) ;;
+			*) a=$((a - $2))
+			   [ -n "$sign" ] && [ $a -ge 0 ] && a=+$a
+			   w=${w%%~*}$a ;;
+			esac ;;
 		esac
 		want="$want${want:+ }$w"
 	done
 	[ "$got" = "$want" ] && return 0
 	echo "$key/$kind at $step ($3): got '$got', want '$want'" >&2
 	return 1
+}
+
+# add_entries OUT EXE NAME...: appends to OUT a "sym NAMEe ADDR" line for
+# each NAME: its local entry point (ppc64 ELFv2: the address plus the
+# symbol's localentry offset, read with readelf), which a site branches to.
+add_entries() {
+	local out=$1 exe=$2 n a off
+	shift 2
+	for n; do
+		a=$(sym_addr "$out" "$n")
+		off=$(readelf -sW "$exe" | gawk -v n="$n" '$NF == n && $4 == "FUNC" {
+			if (match($0, /localentry>: [0-9]+/)) print substr($0, RSTART + 12, RLENGTH - 12) + 0
+			else print 0; exit }')
+		echo "sym ${n}e $((a + ${off:-0}))" >>"$out"
+	done
 }
 
 # x86_forms OUT ARCH MODE: the forms a kinds program (OUT) shows for

@@ -41,6 +41,10 @@ volatile int after;	/* keeps null_site's call a call, not a tail */
 NOINLINE int call_site(int x) { return static_call(k_call)(x) * 10; }
 NOINLINE int tail_site(int x) { return static_call(k_tail)(x); }
 void cond_site(int x);	/* cond.S: if (x & 1) static_call(k_cond)(x) */
+#ifdef ASM_TAILS
+int tail_asm(int x);	/* cond.S: return static_call(k_tail)(x), a b */
+void null_tail(int x);	/* cond.S: static_call_cond(k_null)(x), a b */
+#endif
 NOINLINE void null_site(int x) { static_call_cond(k_null)(x); after++; }
 NOINLINE int ret0_site(int x) { return static_call(k_ret0)(x) + 5; }
 NOINLINE int ret0_tail(int x) { return static_call(k_ret0)(x); }
@@ -60,6 +64,19 @@ static int vcall(void (*site)(int), int x)
 	hits_v = 0;
 	site(x);
 	return hits_v ? hits_v / 1000 : 0;
+}
+
+/* What the NULL sites (a call, and with ASM_TAILS a tail call) reached:
+ * -1 when they disagree. */
+static int null_sites(int x)
+{
+	int r = vcall(null_site, x);
+
+#ifdef ASM_TAILS
+	if (vcall(null_tail, x) != r)
+		return -1;
+#endif
+	return r;
 }
 
 static const char *key_name(const struct static_call_key *k)
@@ -127,6 +144,9 @@ static void check_values(const char *step, int (*f)(int), int (*r)(int))
 	CHECK(tail_site(4) == f(4), "%s: tail_site", step);
 	CHECK(ret0_site(5) == (r ? r(5) : 0) + 5, "%s: ret0_site", step);
 	CHECK(ret0_tail(6) == (r ? r(6) : 0), "%s: ret0_tail", step);
+#ifdef ASM_TAILS
+	CHECK(tail_asm(7) == f(7), "%s: tail_asm", step);
+#endif
 }
 
 /* A function far from every module (a page mapped well away from the
@@ -192,7 +212,7 @@ static void step_two(void)
 	check_values("two", f2, f2);
 	CHECK(vcall(cond_site, 3) == 2, "two: cond_site");
 	CHECK(vcall(cond_site, 2) == 0, "two: cond_site not taken");
-	CHECK(vcall(null_site, 3) == 2, "two: null_site");
+	CHECK(null_sites(3) == 2, "two: null_site");
 	CHECK(static_call_query(k_call) == f2, "two: query");
 	dump("two");
 }
@@ -205,7 +225,7 @@ static void step_null(void)
 	      "null: k_ret0");
 	check_values("null", f2, NULL);
 	CHECK(vcall(cond_site, 3) == 0, "null: cond_site");
-	CHECK(vcall(null_site, 3) == 0, "null: null_site");
+	CHECK(null_sites(3) == 0, "null: null_site");
 	CHECK(static_call_query(k_null) == NULL, "null: query NULL");
 	CHECK(static_call_query(k_ret0) == (void *)__static_call_return0,
 	      "null: query ret0");
@@ -241,7 +261,7 @@ int main(void)
 	syms(far);
 	check_values("initial", f1, NULL);
 	CHECK(vcall(cond_site, 3) == 1, "initial: cond_site");
-	CHECK(vcall(null_site, 3) == 0, "initial: null_site");
+	CHECK(null_sites(3) == 0, "initial: null_site");
 	dump("initial");
 	step_two();
 	step_null();
@@ -249,7 +269,7 @@ int main(void)
 	CHECK(static_call_update(k_call, f1) == 0, "back: k_call");
 	CHECK(static_call_update(k_null, v1) == 0, "back: k_null");
 	CHECK(call_site(2) == 30, "back: call_site");
-	CHECK(vcall(null_site, 3) == 1, "back: null_site");
+	CHECK(null_sites(3) == 1, "back: null_site");
 	dump("back");
 	printf("done %d\n", fails);
 	return fails != 0;
