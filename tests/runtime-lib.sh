@@ -18,8 +18,6 @@ else
 	RT_COMPILERS="gcc clang"
 fi
 export PKG_CONFIG_PATH=$RT_BUILD/pkgconfig
-# Sanitizer reports must fail the program loudly.
-export ASAN_OPTIONS=${ASAN_OPTIONS}:detect_leaks=0
 
 for f in libscs.a libscs.so scs-module.o scs.ld pkgconfig/scs-uninstalled.pc; do
 	[ -e "$RT_BUILD/$f" ] ||
