@@ -36,8 +36,24 @@ for cc in $RT_COMPILERS; do
 		grep -q "^mode store" store-$cc.out && x86_forms store-$cc.out $A store'
 done
 
+expect "scs_set_mode() from a constructor chooses the store-only mode before registration" '
+	rt_obj gcc "$RT_TESTS/kinds.c" km.o -DSET_MODE_STORE &&
+	rt_link gcc kinds-mode km.o c-gcc.o && ./kinds-mode >mode.out &&
+	grep -q "^done 0$" mode.out && grep -q "^mode store" mode.out &&
+	x86_forms mode.out $A store'
+
 expect "the membarrier fallback (signals) gives the same results and forms" '
 	SCS_SYNC=signal ./kinds-gcc >signal.out && grep -q "^done 0$" signal.out &&
 	grep -q "sync signal$" signal.out && x86_forms signal.out $A int3'
+
+# Memcheck follows the patched code with --smc-check=all (the sanitized
+# run builds with ASan instead, which valgrind cannot run).
+if [ "${TEST_VARIANT:-rel}" = rel ]; then
+	expect "valgrind memcheck: no invalid access, uninitialised read or leak in libscs" '
+		timeout 600 valgrind -q --smc-check=all --error-exitcode=99 \
+			--leak-check=full --errors-for-leak-kinds=definite,indirect \
+			./kinds-gcc >vg.out 2>vg.err && grep -q "^done 0$" vg.out &&
+		[ ! -s vg.err ] || { cat vg.err; false; }'
+fi
 
 done_testing

@@ -252,6 +252,29 @@ static void step_far(void *far)
 	dump("far");
 }
 
+#ifdef SET_MODE_STORE
+/* Chooses the store-only mode before the program registers (priority 200)
+ * with scs_set_mode(), instead of SCS_MODE. */
+__attribute__((constructor(150))) static void choose_mode(void)
+{
+	if (scs_set_mode(SCS_MODE_STORE))
+		printf("FAIL scs_set_mode in a constructor\n"), fails++;
+}
+#endif
+
+/* After the first write the mode is fixed: -EBUSY for the other mode, 0
+ * for the same one, -EINVAL for no mode at all. */
+static void check_mode_fixed(void)
+{
+	enum scs_mode m = scs_get_mode();
+	enum scs_mode other = m == SCS_MODE_INT3 ? SCS_MODE_STORE : SCS_MODE_INT3;
+
+	CHECK(scs_set_mode(other) == -EBUSY, "mode: change after start-up");
+	CHECK(scs_set_mode(m) == 0, "mode: same mode");
+	CHECK(scs_set_mode((enum scs_mode)7) == -EINVAL, "mode: no such mode");
+	CHECK(scs_get_mode() == m, "mode: changed");
+}
+
 int main(void)
 {
 	void *far = far_function();
@@ -259,6 +282,7 @@ int main(void)
 	printf("mode %s sync %s\n", scs_get_mode() == SCS_MODE_STORE ? "store"
 	       : "int3", scs_sync_method());
 	syms(far);
+	check_mode_fixed();
 	check_values("initial", f1, NULL);
 	CHECK(vcall(cond_site, 3) == 1, "initial: cond_site");
 	CHECK(null_sites(3) == 0, "initial: null_site");
