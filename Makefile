@@ -99,6 +99,8 @@ PREFIX    ?= /usr/local
 ABS       := $(CURDIR)
 
 # $(call rt_build,DIR,CFLAGS,LDFLAGS): the rules of one build in DIR.
+# libscs.so is never unloaded (-z nodelete): its SIGTRAP handler and fork
+# handlers stay installed for the life of the process.
 define rt_build
 $(1)/obj/%.o: runtime/%.c $$(RT_HDRS)
 	@mkdir -p $$(dir $$@)
@@ -108,7 +110,7 @@ $(1)/libscs.a: $$(RT_SRCS:runtime/%.c=$(1)/obj/%.o)
 	rm -f $$@ && ar rcs $$@ $$^
 
 $(1)/libscs.so: $$(RT_SRCS:runtime/%.c=$(1)/obj/%.o)
-	$$(CC) -shared $(3) -Wl,-soname,libscs.so.0 -Wl,-z,now \
+	$$(CC) -shared $(3) -Wl,-soname,libscs.so.0 -Wl,-z,now -Wl,-z,nodelete \
 		-o $(1)/libscs.so.0 $$^ -lpthread
 	ln -sf libscs.so.0 $$@
 

@@ -105,6 +105,12 @@ static void chain_call(const struct sigaction *p, int sig, siginfo_t *si,
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/* How deep this thread is in chain(): a handler that chains back to ours
+ * (another copy of libscs, which put itself in front of us as we put
+ * ourselves in front of it) must not loop.  Initial-exec: a signal handler
+ * must not make the dynamic TLS allocator run. */
+static __thread int chain_depth __attribute__((tls_model("initial-exec")));
+
 /* Passes a SIGTRAP that is not ours to the handler installed before ours,
  * or to the default action. */
 static void chain(int sig, siginfo_t *si, void *ucv)
@@ -114,10 +120,13 @@ static void chain(int sig, siginfo_t *si, void *ucv)
 	ucontext_t *uc = ucv;
 
 	atomic_fetch_add(&scs_rt.traps_chained, 1);
-	if ((p->sa_flags & SA_SIGINFO) ? p->sa_sigaction != NULL
-				       : (p->sa_handler != SIG_DFL &&
-					  p->sa_handler != SIG_IGN)) {
+	if (!chain_depth &&
+	    ((p->sa_flags & SA_SIGINFO) ? p->sa_sigaction != NULL
+					: (p->sa_handler != SIG_DFL &&
+					   p->sa_handler != SIG_IGN))) {
+		chain_depth++;
 		chain_call(p, sig, si, ucv);
+		chain_depth--;
 		return;
 	}
 	if (p->sa_handler == SIG_IGN && si->si_code != SI_KERNEL)

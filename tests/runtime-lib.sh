@@ -80,7 +80,7 @@ rt_lib() {
 rt_lib_shared() {
 	local dir=$1 cc=$2 log
 	shift 2
-	log=$($cc "$@" -shared -Wl,-soname,libscs.so.0 -o "$dir/libscs.so.0" \
+	log=$($cc "$@" -shared -Wl,-soname,libscs.so.0 -Wl,-z,nodelete -o "$dir/libscs.so.0" \
 		$(ls "$dir"/*.o | grep -v scs-module.o) -lpthread 2>&1)
 	[ -z "$log" ] || { echo "$cc libscs.so: $log" >&2; return 1; }
 	ln -sf libscs.so.0 "$dir/libscs.so" || return 1
