@@ -33,3 +33,6 @@ expect "under $QEMU: every call reaches the right target after every update" '
 
 expect "under $QEMU: each site in the expected form after every update" '
 	arch_forms word.out'
+
+expect "under $QEMU: one sync and two mprotect calls per batch" '
+	syncs_per_batch word.out 1'

@@ -219,3 +219,12 @@ x86_forms() {
 	expect_form $o $A back k_call tramp tramp "jmp @f1" &&
 	expect_form $o $A back k_null call inline "call @v1"
 }
+
+# syncs_per_batch OUT N: the kinds program (OUT) made N syncs per batch
+# that wrote code, and two mprotect calls per batch (its text is one run of
+# nearby pages: one call to unlock it, one to lock it again).
+syncs_per_batch() {
+	gawk -v n="$2" '$1 == "stats" { b = $3; s = $5; m = $7; f = 1 }
+		END { if (!f || b < 5 || s != n * b || m != 2 * b) {
+			print "batches " b ", syncs " s ", mprotects " m; exit 1 } }' "$1"
+}

@@ -28,6 +28,9 @@ for cc in $RT_COMPILERS; do
 		./kinds-$cc >int3-$cc.out && grep -q "^done 0$" int3-$cc.out &&
 		grep -q "^mode int3 sync membarrier$" int3-$cc.out'
 
+	expect "$cc: three syncs and two mprotect calls per batch, whatever its size" '
+		syncs_per_batch int3-$cc.out 3'
+
 	expect "$cc: objdump shows each site inline, in the kernel forms (int3 mode)" '
 		x86_forms int3-$cc.out $A int3'
 

@@ -22,7 +22,8 @@ expect "the kinds program builds; scstool records its i386 sites" '
 	[ "$(sc dump k.o c.o | grep -c "__SCK__")" -eq 6 ]'
 
 expect "int3 mode: every call right after every update; objdump shows the forms" '
-	./kinds >int3.out && grep -q "^done 0$" int3.out && x86_forms int3.out $A int3 ||
+	./kinds >int3.out && grep -q "^done 0$" int3.out && x86_forms int3.out $A int3 &&
+	syncs_per_batch int3.out 3 ||
 	{ grep FAIL int3.out; false; }'
 
 expect "store-only mode: every call right; NULL and return-0 as branches to the stubs" '

@@ -295,6 +295,13 @@ int main(void)
 	CHECK(call_site(2) == 30, "back: call_site");
 	CHECK(null_sites(3) == 1, "back: null_site");
 	dump("back");
+	{
+		struct scs_stats st;
+
+		scs_get_stats(&st);
+		printf("stats batches %lu syncs %lu mprotects %lu\n",
+		       st.batches, st.syncs, st.mprotects);
+	}
 	printf("done %d\n", fails);
 	return fails != 0;
 }
