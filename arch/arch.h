@@ -129,6 +129,10 @@ struct sc_arch {
 	const char *null_form[4];
 	/* The kind of the instruction found at a table entry's site. */
 	enum sc_kind (*kind_at)(const cs_insn *insn);
+	/* Fixed width: the target of the direct branch insn (decoded with
+	 * detail at its offset), for finding branches that carry no
+	 * relocation.  Variable-length ISAs get theirs from the sweep. */
+	bool (*branch_target)(const cs_insn *insn, uint64_t *target);
 	/* The architecture's own checks of a site (may be NULL). */
 	int (*site_rules)(const struct sc_site_view *v);
 };

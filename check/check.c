@@ -7,6 +7,7 @@
 
 #include "../decode/decode.h"
 #include "boundary.h"
+#include "resolved.h"
 #include "sc_util.h"
 
 /* What a reference to a trampoline is, before instruction decoding. */
@@ -692,6 +693,46 @@ static int find_branches(struct walk *w, struct ref *refs, size_t n,
 				  w->nprobes, w->opts->threads, err);
 }
 
+/* A branch the assembler resolved: no relocation says where it is, so no
+ * table entry can point at it, and it goes through the trampoline
+ * forever. */
+static int resolved_one(struct walk *w, const struct sc_resolved *b)
+{
+	const char *tramp = w->obj->symbols[b->tramp].name;
+	const uint8_t *bytes;
+	size_t size;
+	const cs_insn *insn;
+	char text[64] = "(undecodable)";
+
+	if (sc_section_bytes(w->obj, b->section, &bytes, &size, w->err))
+		return -1;
+	insn = sc_decode_detail(&w->dec, bytes, size, b->offset);
+	if (insn)
+		sc_insn_text(insn, text, sizeof(text));
+	return add(w, SC_RULE_RESOLVED_BRANCH, b->section, b->offset, b->tramp,
+		   "%u-byte `%s` to %s has no relocation: the assembler "
+		   "resolved it (the trampoline is in the same section)%s, so "
+		   "it is never patched; keep trampolines in their own "
+		   "section, as the kernel does", b->length, text, tramp,
+		   b->kind != SC_KIND_CALL && b->length == 2 ?
+		   " and shortened it" : "");
+}
+
+static int resolved(struct walk *w)
+{
+	struct sc_resolved *v;
+	size_t n, i;
+	int ret = 0;
+
+	if (sc_find_resolved(w->obj, w->syms, w->res->arch, &w->dec, &v, &n,
+			     w->err))
+		return -1;
+	for (i = 0; i < n && !ret; i++)
+		ret = resolved_one(w, &v[i]);
+	free(v);
+	return ret;
+}
+
 static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 		     struct sc_err *err)
 {
@@ -705,6 +746,8 @@ static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 		return -1;
 	for (i = 0; i < n && !ret; i++)
 		ret = visit(w, &refs[i]);
+	if (!ret)
+		ret = resolved(w);
 	sc_decoder_close(&w->dec);
 	return ret;
 }

@@ -79,6 +79,11 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"signed-module", SC_SEV_ERROR, false,
 		"the module carries an appended signature that a new table "
 		"would invalidate: sign it after scstool; never written" },
+	[SC_RULE_RESOLVED_BRANCH] = {
+		"resolved-branch", SC_SEV_WARNING, true,
+		"a branch to a trampoline with no relocation (resolved by the "
+		"assembler); never patched: keep trampolines in their own "
+		"section" },
 	[SC_RULE_LTO_OBJECT] = {
 		"lto-object", SC_SEV_WARNING, false,
 		"a GCC LTO object: its IR is compiled again at the LTO link, "

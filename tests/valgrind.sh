@@ -32,4 +32,13 @@ expect "bad input: clean, exit 2" '
 expect "dump: clean" 'vg dump kinds.o anchor.o >/dev/null'
 expect "many files on two threads: clean, worst status" '
 	vg check -j2 --dry-run kinds.o text.o prefixed.o 2>/dev/null; [ $? -eq 2 ]'
+expect "lint with source lines resolved against comp_dir (-g): clean" '
+	mkdir -p vg-b && (cd vg-b && gcc -O2 -g -c "$FIXTURES/compdir.c" -o ../compdir.o) &&
+	vg lint compdir.o 2>/dev/null; [ $? -eq 1 ]'
+expect "lint of branches resolved with no relocation, notype code and data in text: clean" '
+	gcc -O2 -c "$FIXTURES/resolved.c" -o resolved.o && build gcc notype.S notype.o &&
+	vg lint resolved.o notype.o 2>/dev/null; [ $? -eq 1 ]'
+expect "lint of arm64 branches resolved with no relocation: clean" '
+	build clang resolved-fixed.S fixed.o --target=aarch64-linux-gnu &&
+	vg lint fixed.o 2>/dev/null'
 done_testing

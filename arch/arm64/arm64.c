@@ -77,6 +77,18 @@ static enum sc_verdict arm64_classify(const cs_insn *insn, uint32_t type,
 					     : SC_VERDICT_RELOC;
 }
 
+/* The target is a branch's last immediate operand (b, bl: the only one;
+ * cbz: after the register; tbz: after the register and the bit). */
+static bool arm64_branch_target(const cs_insn *insn, uint64_t *target)
+{
+	const cs_arm64 *a = &insn->detail->arm64;
+
+	if (!a->op_count || a->operands[a->op_count - 1].type != ARM64_OP_IMM)
+		return false;
+	*target = a->operands[a->op_count - 1].imm;
+	return true;
+}
+
 /* A patched conditional branch keeps its short immediate. */
 static int arm64_site_rules(const struct sc_site_view *v)
 {
@@ -112,5 +124,6 @@ const struct sc_arch sc_arch_arm64 = {
 		[SC_KIND_COND] = "branch-to-ret",	/* to a ret stub */
 	},
 	.kind_at = arm64_kind_at,
+	.branch_target = arm64_branch_target,
 	.site_rules = arm64_site_rules,
 };

@@ -145,6 +145,18 @@ static enum sc_verdict ppc_classify(const cs_insn *insn, uint32_t type,
 	return SC_VERDICT_SITE;
 }
 
+/* The target is a branch's last immediate operand (after the CR field of
+ * a bc). */
+static bool ppc_branch_target(const cs_insn *insn, uint64_t *target)
+{
+	const cs_ppc *p = &insn->detail->ppc;
+
+	if (!p->op_count || p->operands[p->op_count - 1].type != PPC_OP_IMM)
+		return false;
+	*target = p->operands[p->op_count - 1].imm;
+	return true;
+}
+
 static int branch_range(const struct sc_site_view *v)
 {
 	if (v->kind != SC_KIND_COND)
@@ -230,7 +242,8 @@ static int ppc64_site_rules(const struct sc_site_view *v)
 		[SC_KIND_TAIL] = "blr", \
 		[SC_KIND_COND] = "branch-to-blr",	/* to a blr stub */ \
 	}, \
-	.kind_at = ppc_kind_at
+	.kind_at = ppc_kind_at, \
+	.branch_target = ppc_branch_target
 
 const struct sc_arch sc_arch_ppc64 = {
 	PPC_COMMON,
