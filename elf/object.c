@@ -491,33 +491,53 @@ int sc_reloc_iter_init(struct sc_reloc_iter *it, const struct sc_object *obj,
 	return 0;
 }
 
+/* The size of the field a REL relocation patches, which holds its
+ * addend.  Of the machines with REL objects here, only i386 has narrower
+ * ones (i386 psABI: R_386_16 and R_386_PC16 patch a word16, R_386_8 and
+ * R_386_PC8 a word8); a 2-byte jecxz at a section's end is valid. */
+static size_t rel_field_size(const struct sc_object *obj, uint32_t type)
+{
+	if (obj->ehdr.e_machine != EM_386)
+		return 4;
+	if (type == R_386_16 || type == R_386_PC16)
+		return 2;
+	return type == R_386_8 || type == R_386_PC8 ? 1 : 4;
+}
+
 /* REL keeps the addend in the relocated field; read it through libelf's
- * byte-order conversion as a signed word of the target's class. */
+ * byte-order conversion as a signed value of the field's size. */
 static int implicit_addend(const struct sc_reloc_iter *it,
 			   struct sc_reloc *rel, struct sc_err *err)
 {
 	const struct sc_object *obj = it->obj;
 	size_t target = obj->sections[it->relsec].shdr.sh_info;
+	size_t n = rel_field_size(obj, rel->type);
 	const uint8_t *bytes;
 	size_t size;
 	int32_t word;
+	int16_t half;
 	Elf_Data src, dst;
 
 	if (sc_section_bytes(obj, target, &bytes, &size, err))
 		return -1;
-	if (rel->offset > size || size - rel->offset < sizeof(word))
+	if (rel->offset > size || size - rel->offset < n)
 		return sc_errf(err, "%s: relocation at 0x%llx lies outside "
 			       "its section", obj->sections[it->relsec].name,
 			       (unsigned long long)rel->offset);
+	if (n == 1) {
+		rel->addend = (int8_t)bytes[rel->offset];
+		return 0;
+	}
 	src = (Elf_Data){ .d_buf = (void *)(bytes + rel->offset),
-			  .d_type = ELF_T_WORD, .d_size = sizeof(word),
+			  .d_type = n == 2 ? ELF_T_HALF : ELF_T_WORD,
+			  .d_size = n, .d_version = EV_CURRENT };
+	dst = (Elf_Data){ .d_buf = n == 2 ? (void *)&half : (void *)&word,
+			  .d_type = src.d_type, .d_size = n,
 			  .d_version = EV_CURRENT };
-	dst = (Elf_Data){ .d_buf = &word, .d_type = ELF_T_WORD,
-			  .d_size = sizeof(word), .d_version = EV_CURRENT };
 	if (!gelf_xlatetom(obj->elf, &dst, &src,
 			   obj->ehdr.e_ident[EI_DATA]))
 		return elf_failure(err, "cannot convert an implicit addend");
-	rel->addend = word;
+	rel->addend = n == 2 ? half : word;
 	return 0;
 }
 

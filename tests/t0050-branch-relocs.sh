@@ -224,6 +224,15 @@ expect "ppc64: bla __SCT__foo (R_PPC64_ADDR24) is [absolute-branch], named with 
 	scx 0 lint -m bla.o && [ "$(wc -l <err)" -eq 1 ] &&
 	grep -q "^bla.o: warning: f+0x0: \`bla 0x0\` to __SCT__foo is an absolute branch (R_PPC64_ADDR24)" err'
 
+# REL keeps the addend in the field: a 1-byte field at the very end of its
+# section is valid, and its addend is that byte.
+expect "i386: jecxz __SCT__foo (R_386_PC8) ending its section: [short-branch], not a malformed object" '
+	printf "\t.text\n\t.globl f\n\t.type f, @function\nf:\n\tcall __SCT__foo\n\tjecxz __SCT__foo\n\t.size f, .-f\n" >end32.s &&
+	clang --target=i386-linux-gnu -c end32.s -o end32.o &&
+	[ "$(sec_size end32.o .text)" -eq 7 ] && readelf -rW end32.o | grep -q "^00000006 .* R_386_PC8 " &&
+	scx 0 lint -m -W cacheline=off end32.o && [ "$(wc -l <err)" -eq 1 ] &&
+	grep -q "^end32.o: warning: f+0x5: 2-byte \`jecxz .*(R_386_PC8)" err'
+
 expect "each new rule can be raised to an error: exit 1, nothing written" '
 	cp x86-64.o e.o && cp e.o e.orig &&
 	scx 1 check -W short-branch=error -W got-indirect=warning e.o && same e.orig e.o && no_temp'
