@@ -485,11 +485,13 @@ static int check_normal(const struct out *o, struct sc_err *err)
 				       "it", i, o->in->sections[i].name,
 				       (unsigned long long)sh->sh_entsize,
 				       want);
+		/* (The input's sh_info: planning has renumbered ours.) */
 		if (sh->sh_type == SHT_GROUP &&
-		    sh->sh_info >= o->in->nsymbols)
+		    o->in->sections[i].shdr.sh_info >= o->in->nsymbols)
 			return sc_errf(err, "section %zu (%s): signature "
 				       "symbol %u out of range", i,
-				       o->in->sections[i].name, sh->sh_info);
+				       o->in->sections[i].name,
+				       o->in->sections[i].shdr.sh_info);
 		if ((sh->sh_flags & SHF_COMPRESSED) &&
 		    sh->sh_addralign != chdr_align)
 			return sc_errf(err, "section %zu (%s): compressed, "

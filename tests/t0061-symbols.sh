@@ -93,6 +93,32 @@ expect "with no symbol to add, .symtab is left as it was and the table written" 
 	scx 0 check ir.o && table_set ir.o | diff k.want - &&
 	[ "$(shinfo ir.o)" = 0 ]'
 
+# --- COMDAT groups whose signature moves ---
+# gsig is the first global, so it moves; the group names it in sh_info.
+cat >comdat.S <<'EOF'
+	.globl	gsig
+	.section .text.gsig,"axG",@progbits,gsig,comdat
+	.type	gsig, @function
+gsig:
+	call	__SCT__foo
+	ret
+	.size	gsig, .-gsig
+	.section .data.gsig,"awG",@progbits,gsig,comdat
+	.quad	__SCK__foo
+	.section .note.GNU-stack,"",@progbits
+EOF
+printf '\t.globl __SCK__foo\n\t.data\n__SCK__foo:\t.quad 0\n\t.section .note.GNU-stack,"",@progbits\n' >keys.S
+expect "a group whose signature moves still names it" '
+	gcc -c comdat.S -o comdat.orig && gcc -c keys.S -o keys.o &&
+	[ "$(sym_idx comdat.orig gsig)" = 1 ] &&
+	cp comdat.orig comdat.o && scx 0 check comdat.o && has_table comdat.o &&
+	[ "$(sym_idx comdat.o gsig)" != 1 ] &&
+	readelf -gW comdat.o | grep -q "^COMDAT group section \[ *[0-9]*\] .\.group. \[gsig\] contains"'
+
+expect "... so the linker still folds it with an unchecked copy of the group" '
+	ld -r -o folded.o comdat.o comdat.orig keys.o &&
+	[ "$(readelf -sW folded.o | gawk "\$8 == \"gsig\"" | wc -l)" -eq 1 ]'
+
 # --- what a new section symbol needs of the input ---
 # Its name is st_name 0: the empty string that must start .strtab.
 cp k.orig str.o && poke str.o "$(sec_off k.orig .strtab)" 41 && cp str.o str.o.orig
