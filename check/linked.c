@@ -31,17 +31,22 @@ static int by_section(const struct sc_object *obj, size_t sec,
 		      struct sc_linked_table *t, struct sc_err *err)
 {
 	const struct sc_section *s = &obj->sections[sec];
+	const uint8_t *bytes;
+	size_t size;
 
-	if (s->shdr.sh_type == SHT_NOBITS)
-		return sc_errf(err, SC_TABLE_SECTION " holds no bytes "
-			       "(SHT_NOBITS)");
+	/* The entries are counted in the bytes the file holds. */
+	if (s->shdr.sh_type == SHT_NOBITS || s->shdr.sh_type == SHT_NULL)
+		return sc_errf(err, SC_TABLE_SECTION " holds no bytes (type "
+			       "%u)", s->shdr.sh_type);
+	if (sc_section_bytes(obj, sec, &bytes, &size, err))
+		return -1;
 	if (s->shdr.sh_size % SC_TABLE_ENTSIZE)
 		return sc_errf(err, SC_TABLE_SECTION ": size %llu is not a "
 			       "multiple of %d", (unsigned long long)
 			       s->shdr.sh_size, SC_TABLE_ENTSIZE);
 	*t = (struct sc_linked_table){ .section = sec, .offset = 0,
 				       .vaddr = s->shdr.sh_addr,
-				       .n = s->shdr.sh_size / SC_TABLE_ENTSIZE };
+				       .n = size / SC_TABLE_ENTSIZE };
 	snprintf(t->found_by, sizeof(t->found_by), "section %s", s->name);
 	return 1;
 }
@@ -52,8 +57,9 @@ static int by_symbols(const struct sc_object *obj, size_t a, size_t b,
 	const struct sc_symbol *start = &obj->symbols[a], *stop =
 		&obj->symbols[b];
 	uint64_t lo = start->sym.st_value, hi = stop->sym.st_value;
-	size_t sec = sc_section_at(obj, lo, false);
+	size_t sec = sc_section_at(obj, lo, false), size = 0;
 	const GElf_Shdr *sh = &obj->sections[sec].shdr;
+	const uint8_t *bytes;
 
 	if (hi < lo || (hi - lo) % SC_TABLE_ENTSIZE)
 		return sc_errf(err, "%s (0x%llx) and %s (0x%llx) do not bound "
@@ -66,8 +72,9 @@ static int by_symbols(const struct sc_object *obj, size_t a, size_t b,
 		 start->name, stop->name);
 	if (t->n == 0)
 		return 1;
-	if (!sec || sh->sh_type == SHT_NOBITS ||
-	    hi - sh->sh_addr > sh->sh_size)
+	if (sec && sc_section_bytes(obj, sec, &bytes, &size, err))
+		return -1;
+	if (!sec || hi - sh->sh_addr > size)
 		return sc_errf(err, "%s..%s (0x%llx..0x%llx) is not inside "
 			       "one section's bytes", start->name, stop->name,
 			       (unsigned long long)lo, (unsigned long long)hi);

@@ -304,6 +304,8 @@ static int check_reloc_sections(const struct sc_object *obj,
 	return 0;
 }
 
+static int index_addresses(struct sc_object *obj, struct sc_err *err);
+
 static int check_type(const struct sc_object *obj, bool need_rel,
 		      struct sc_err *err)
 {
@@ -334,7 +336,8 @@ int sc_object_open_memory(struct sc_object *obj, const char *name,
 		return elf_failure(err, "cannot read ELF");
 	if (check_ident(obj, err) || check_header_sizes(obj, err) ||
 	    check_type(obj, need_rel, err) || load_sections(obj, err) ||
-	    load_symbols(obj, err) || check_reloc_sections(obj, err)) {
+	    load_symbols(obj, err) || check_reloc_sections(obj, err) ||
+	    index_addresses(obj, err)) {
 		sc_object_close(obj);
 		return -1;
 	}
@@ -365,6 +368,8 @@ void sc_object_close(struct sc_object *obj)
 	free(obj->sections);
 	free(obj->symbols);
 	free(obj->symnames);
+	free(obj->by_addr);
+	free(obj->max_end);
 	if (obj->elf)
 		elf_end(obj->elf);
 	free(obj->owned);
@@ -403,20 +408,78 @@ uint64_t sc_symbol_offset(const struct sc_object *obj,
 	return s->sym.st_value - obj->sections[s->shndx].shdr.sh_addr;
 }
 
+/* Sections that hold addresses: allocated, not thread-local (their
+ * addresses are templates), not inactive. */
+static bool holds_addresses(const GElf_Shdr *sh)
+{
+	return (sh->sh_flags & SHF_ALLOC) && !(sh->sh_flags & SHF_TLS) &&
+	       sh->sh_type != SHT_NULL && sh->sh_size;
+}
+
+static int addr_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct sc_section *secs = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t ax = secs[x].shdr.sh_addr, ay = secs[y].shdr.sh_addr;
+
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int index_addresses(struct sc_object *obj, struct sc_err *err)
+{
+	size_t i, n = 0;
+
+	if (!sc_object_linked(obj))
+		return 0;
+	obj->by_addr = calloc(obj->nsections, sizeof(*obj->by_addr));
+	obj->max_end = calloc(obj->nsections, sizeof(*obj->max_end));
+	if (!obj->by_addr || !obj->max_end)
+		return sc_errf(err, "out of memory");
+	for (i = 1; i < obj->nsections; i++)
+		if (holds_addresses(&obj->sections[i].shdr))
+			obj->by_addr[n++] = i;
+	qsort_r(obj->by_addr, n, sizeof(*obj->by_addr), addr_cmp,
+		obj->sections);
+	for (i = 0; i < n; i++) {
+		const GElf_Shdr *sh = &obj->sections[obj->by_addr[i]].shdr;
+		uint64_t end = sh->sh_addr + sh->sh_size;
+
+		if (end < sh->sh_addr)		/* wraps: to the top */
+			end = UINT64_MAX;
+		obj->max_end[i] = i && obj->max_end[i - 1] > end ?
+				  obj->max_end[i - 1] : end;
+	}
+	obj->nby_addr = n;
+	return 0;
+}
+
 size_t sc_section_at(const struct sc_object *obj, uint64_t addr, bool exec)
 {
-	size_t i;
+	size_t lo = 0, hi = obj->nby_addr, found = 0;
 
-	for (i = 1; i < obj->nsections; i++) {
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (obj->sections[obj->by_addr[mid]].shdr.sh_addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* The candidates start at or before addr; walk back while some
+	 * earlier section still reaches past it.  The lowest index wins, as
+	 * a scan of the section table would choose. */
+	while (lo-- > 0 && obj->max_end[lo] > addr) {
+		size_t i = obj->by_addr[lo];
 		const GElf_Shdr *sh = &obj->sections[i].shdr;
 
-		if (!(sh->sh_flags & SHF_ALLOC) || (sh->sh_flags & SHF_TLS) ||
-		    (exec && !(sh->sh_flags & SHF_EXECINSTR)))
-			continue;
-		if (addr >= sh->sh_addr && addr - sh->sh_addr < sh->sh_size)
-			return i;
+		if (addr - sh->sh_addr < sh->sh_size &&
+		    (!exec || (sh->sh_flags & SHF_EXECINSTR)) &&
+		    (!found || i < found))
+			found = i;
 	}
-	return 0;
+	return found;
 }
 
 size_t sc_find_section(const struct sc_object *obj, const char *name)

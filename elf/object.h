@@ -42,6 +42,12 @@ struct sc_object {
 	size_t nsymbols;	/* symbols[0] is the null symbol */
 	struct sc_symbol *symbols;
 	char *symnames;		/* names of symbols not from the ELF file */
+	/* A linked file's SHF_ALLOC sections by address (sc_section_at):
+	 * indices sorted by sh_addr, and the highest end of each and all
+	 * before it, so that overlaps cost nothing when there are none. */
+	size_t *by_addr;
+	uint64_t *max_end;
+	size_t nby_addr;
 };
 
 /* A relocation with its addend made explicit, whatever REL or RELA. */

@@ -131,6 +131,14 @@ expect "a linked table whose size is not a multiple of 8: one clear line, exit 2
 	poke odd.exe $((at + 32)) $(le $((sz - 4)) 8) && rejected odd.exe dump &&
 	grep -q "not a multiple of 8" err'
 
+# Found by make fuzz: an inactive (SHT_NULL) section claims no bytes of
+# the file, whatever its size says.
+expect "a .static_call_sites of type SHT_NULL and a huge size: one clear line, exit 2" '
+	cp gcc-bfd-nopie.exe null.exe && at=$(shdr_at null.exe .static_call_sites) &&
+	poke null.exe $((at + 4)) 00 00 00 00 && poke null.exe $((at + 32)) $(le 0x800000202000000 8) &&
+	rejected null.exe dump && grep -q "holds no bytes" err &&
+	rejected null.exe verify && grep -q "holds no bytes" err'
+
 expect "an entry that points outside every section is listed at its address" '
 	cp gcc-bfd-nopie.exe wild.exe && at=$(sec_off wild.exe .static_call_sites) &&
 	poke wild.exe $at 00 00 00 40 && scx 0 dump wild.exe &&
