@@ -51,6 +51,18 @@ enum sc_verdict {
 				 * unknown or does not fit its form */
 };
 
+/* What the instruction at a linked table entry's site is to the loader
+ * (verify). */
+enum sc_form {
+	SC_FORM_OTHER,		/* nothing the loader accepts */
+	SC_FORM_CALL,		/* a direct call: a call entry's branch */
+	SC_FORM_JUMP,		/* a direct jump: a tail entry's */
+	SC_FORM_COND,		/* a conditional jump: a tail entry's */
+	SC_FORM_NOP,		/* a call patched for a NULL or return-0
+				 * target */
+	SC_FORM_RET,		/* a tail call patched for a NULL target */
+};
+
 /* What a backend says about the instruction that holds a relocation. */
 struct sc_branch {
 	enum sc_kind kind;
@@ -129,12 +141,28 @@ struct sc_arch {
 	const char *null_form[4];
 	/* The kind of the instruction found at a table entry's site. */
 	enum sc_kind (*kind_at)(const cs_insn *insn);
-	/* Fixed width: the target of the direct branch insn (decoded with
-	 * detail at its offset), for finding branches that carry no
-	 * relocation.  Variable-length ISAs get theirs from the sweep. */
+	/* The target of the direct branch insn, as Capstone decoded it with
+	 * detail: absolute, from the address it was decoded at.  For finding
+	 * branches that carry no relocation on fixed-width ISAs (variable-
+	 * length ones get theirs from the sweep), and for verify's check of
+	 * where a linked entry's branch goes. */
 	bool (*branch_target)(const cs_insn *insn, uint64_t *target);
 	/* The architecture's own checks of a site (may be NULL). */
 	int (*site_rules)(const struct sc_site_view *v);
+
+	/* verify, on linked files.  The form of the code at off, as the
+	 * loader judges it (insn: its Capstone decode with detail, NULL
+	 * when undecodable). */
+	enum sc_form (*site_form)(const uint8_t *bytes, size_t size,
+				  uint64_t off, const cs_insn *insn);
+	/* The forms the loader accepts, in words: [0] at a call entry's
+	 * site, [1] at a tail entry's. */
+	const char *accepted[2];
+	/* Where no symbol names the trampolines: does the code at off have
+	 * a trampoline's own shape?  The name of that shape, or NULL.  May
+	 * be NULL. */
+	const char *(*trampoline_code)(const uint8_t *bytes, size_t size,
+				       uint64_t off, const GElf_Ehdr *ehdr);
 };
 
 /* The backend for this ELF header, or NULL. */

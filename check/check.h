@@ -35,6 +35,10 @@ struct sc_site {
 	enum sc_kind kind;
 	bool in_table;
 	bool got;		/* through the GOT: never patchable */
+	/* verify: the site is a linked table's entry, with these flag bits
+	 * (otherwise the flags follow from the kind) */
+	bool from_table;
+	unsigned flags;
 	enum sc_cacheline cacheline;
 	uint8_t bytes[16];	/* the instruction's */
 	char insn[64];		/* disassembly, for messages and reports */

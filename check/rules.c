@@ -12,8 +12,9 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"the branch does not target the trampoline's first byte" },
 	[SC_RULE_NOT_ON_BOUNDARY] = {
 		"not-on-boundary", SC_SEV_ERROR, true,
-		"the bytes look like a branch but are not an instruction when "
-		"decoded from the function's start" },
+		"the bytes look like a branch (or a table entry points at "
+		"them) but are not an instruction's start when decoded from "
+		"the function's start" },
 	[SC_RULE_UNDECODABLE] = {
 		"undecodable", SC_SEV_WARNING, true,
 		"an instruction before the site cannot be decoded, so the "
@@ -88,6 +89,29 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"lto-object", SC_SEV_WARNING, false,
 		"a GCC LTO object: its IR is compiled again at the LTO link, "
 		"so check the link's output" },
+	[SC_RULE_MISSING_TABLE] = {
+		"missing-table", SC_SEV_ERROR, false,
+		"a linked file branches to trampolines but has no table "
+		"(--gc-sections without KEEP, LTO, no linker-script "
+		"fragment)" },
+	[SC_RULE_BAD_SITE] = {
+		"bad-site", SC_SEV_ERROR, false,
+		"a table entry points at an instruction the loader refuses "
+		"for its flags, or outside code" },
+	[SC_RULE_BAD_KEY] = {
+		"bad-key", SC_SEV_ERROR, false,
+		"a table entry's key field points at no __SCK__ key" },
+	[SC_RULE_WRONG_TARGET] = {
+		"wrong-target", SC_SEV_ERROR, false,
+		"a table entry's branch does not go to the trampoline of its "
+		"key" },
+	[SC_RULE_DUPLICATE_ENTRY] = {
+		"duplicate-entry", SC_SEV_ERROR, false,
+		"two table entries name the same site" },
+	[SC_RULE_UNLISTED_SITE] = {
+		"unlisted-site", SC_SEV_WARNING, false,
+		"a direct branch to a trampoline that no table entry covers: "
+		"it is never patched" },
 	[SC_RULE_STALE_TABLE] = {
 		"stale-table", SC_SEV_ERROR, false,
 		"the object's .static_call_sites differs from the sites "

@@ -21,14 +21,11 @@
 
 struct check_opts {
 	const char *command;		/* "check" or "lint" */
-	const char *output, *config_path;
+	const char *output;
 	bool dry_run, force, verbose, werror;
 	struct sc_output out;
 	struct sc_check_opts check;
-	struct sc_policy policy;
-	struct sc_config config;
-	char **wopts;			/* -W, applied over the config */
-	size_t nwopts;
+	struct sc_run_policy pol;	/* --config, -W */
 	int jobs;
 };
 
@@ -146,7 +143,7 @@ static bool table_needs_write(struct job *j)
 		return false;
 	snprintf(where, sizeof(where), SC_TABLE_SECTION "+0x%zx",
 		 at * SC_TABLE_ENTSIZE);
-	if (sc_result_add(&j->res, &j->opts->policy, SC_RULE_STALE_TABLE,
+	if (sc_result_add(&j->res, &j->opts->pol.policy, SC_RULE_STALE_TABLE,
 			  0, at * SC_TABLE_ENTSIZE, 0, where, "%s", diff))
 		sc_print_line(j->err, "%s: error: out of memory", j->path);
 	return false;
@@ -164,7 +161,7 @@ static bool signature_blocks(struct job *j)
 	if (!sc_module_signature(&j->obj, &at))
 		return false;
 	snprintf(where, sizeof(where), "file+0x%llx", (unsigned long long)at);
-	if (sc_result_add(&j->res, &j->opts->policy, SC_RULE_SIGNED_MODULE,
+	if (sc_result_add(&j->res, &j->opts->pol.policy, SC_RULE_SIGNED_MODULE,
 			  0, at, 0, where, "the module is signed (%llu bytes "
 			  "of signature appended at 0x%llx): a new table "
 			  "would invalidate the signature, so nothing is "
@@ -226,7 +223,7 @@ static int build_record(struct job *j)
 	struct sc_report_input in = {
 		.path = j->path, .obj = &j->obj, .arch = j->arch,
 		.syms = &j->syms, .lines = j->lines,
-		.config = &j->opts->config,
+		.config = &j->opts->pol.config,
 		.cacheline = j->opts->check.cacheline,
 	};
 	struct sc_err e;
@@ -306,30 +303,12 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* -W is checked now and applied after the config file, which it beats. */
-static int add_wopt(struct check_opts *o, char *spec)
-{
-	struct sc_policy scratch;
-	char **w;
-
-	sc_policy_defaults(&scratch);
-	if (sc_policy_set(&scratch, spec))
-		return sc_usage_error(o->command, "bad -W '%s': want "
-				      "RULE=off|note|warning|error", spec);
-	w = realloc(o->wopts, (o->nwopts + 1) * sizeof(*w));
-	if (!w)
-		return sc_usage_error(o->command, "%s", "out of memory");
-	o->wopts = w;
-	o->wopts[o->nwopts++] = spec;
-	return -1;
-}
-
 /* Returns -1 to go on, else the exit status. */
 static int parse_long(struct check_opts *o, int c, char **argv)
 {
 	switch (c) {
 	case OPT_WERROR: o->werror = true; return -1;
-	case OPT_CONFIG: o->config_path = optarg; return -1;
+	case OPT_CONFIG: o->pol.config_path = optarg; return -1;
 	case OPT_REPORT: o->out.report_path = optarg; return -1;
 	case OPT_STATS: o->out.stats = true; return -1;
 	case OPT_FORMAT:
@@ -351,7 +330,7 @@ static int parse_option(struct check_opts *o, int c, char **argv)
 	case 'm': o->check.module = true; break;
 	case 'f': o->force = true; break;
 	case 'v': o->verbose = true; break;
-	case 'W': return add_wopt(o, optarg);
+	case 'W': return sc_cmd_add_wopt(o->command, &o->pol, optarg);
 	case 'j':
 		o->jobs = sc_parse_jobs(optarg);
 		if (o->jobs < 0)
@@ -370,43 +349,16 @@ static int parse_option(struct check_opts *o, int c, char **argv)
 	return -1;
 }
 
-static int load_config(struct check_opts *o)
+/* The config and -W make the policy; check also needs the config's
+ * line size and Jcc support. */
+static int load_policy(struct check_opts *o)
 {
-	char found[4096];
-	const char *path = o->config_path;
-	struct sc_err e;
-	int r = 0;
-
-	sc_config_defaults(&o->config);
-	if (!path) {
-		r = sc_config_find(found, sizeof(found), &e);
-		path = r == 1 ? found : NULL;
-	}
-	if (r >= 0 && path && sc_config_load(&o->config, path, &e) == 0)
-		return 0;
-	if (r >= 0 && !path)
-		return 0;
-	sc_print_line(stderr, "%s", e.msg);
-	return -1;
-}
-
-/* Severities: defaults, then the config (where cond-tail: false makes
- * the cond-tail rule an error unless the file sets it), then -W. */
-static void apply_policy(struct check_opts *o)
-{
-	size_t i;
-
-	sc_policy_defaults(&o->policy);
-	if (!o->config.cond_tail)
-		o->policy.severity[SC_RULE_COND_TAIL] = SC_SEV_ERROR;
-	for (i = 0; i < SC_RULE_COUNT; i++)
-		if (o->config.set[i])
-			o->policy.severity[i] = o->config.severity[i];
-	for (i = 0; i < o->nwopts; i++)
-		sc_policy_set(&o->policy, o->wopts[i]);
-	o->check.policy = &o->policy;
-	o->check.cacheline = o->config.cacheline;
-	o->check.cond_tail = o->config.cond_tail;
+	if (sc_cmd_load_policy(&o->pol))
+		return -1;
+	o->check.policy = &o->pol.policy;
+	o->check.cacheline = o->pol.config.cacheline;
+	o->check.cond_tail = o->pol.config.cond_tail;
+	return 0;
 }
 
 static int parse_args(struct check_opts *o, int argc, char **argv)
@@ -437,26 +389,23 @@ static int run(const char *command, bool dry_run, int argc, char **argv)
 	if ((r = parse_args(&o, argc, argv)) >= 0 ||
 	    (r = sc_output_check(&o.out, command, argv + optind,
 				 argc - optind, o.output)) >= 0) {
-		free(o.wopts);
+		sc_cmd_policy_free(&o.pol);
 		return r;
 	}
 	n = argc - optind;
 	records = calloc(n, sizeof(*records));
-	if (!records || load_config(&o)) {
+	if (!records || load_policy(&o)) {
 		free(records);
-		free(o.wopts);
-		sc_config_free(&o.config);
+		sc_cmd_policy_free(&o.pol);
 		return SC_EXIT_USAGE;
 	}
-	apply_policy(&o);
 	/* Parallel files, or parallel sweeps inside the only file. */
 	o.check.threads = n == 1 ? o.jobs : 1;
 	status = sc_run_files(check_file, &o, argv + optind, n, o.jobs,
 			      (void **)records);
 	r = sc_output_finish(&o.out, command, records, n);
 	free(records);
-	free(o.wopts);
-	sc_config_free(&o.config);
+	sc_cmd_policy_free(&o.pol);
 	return r > status ? r : status;
 }
 

@@ -22,6 +22,8 @@ int cmd_lint(int argc, char **argv);
 void cmd_lint_help(FILE *out);
 int cmd_dump(int argc, char **argv);
 void cmd_dump_help(FILE *out);
+int cmd_verify(int argc, char **argv);
+void cmd_verify_help(FILE *out);
 
 /* Runs fn on each of n files on up to jobs threads; each call writes its
  * messages to its own streams, printed in file order, and may leave a

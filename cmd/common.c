@@ -3,6 +3,7 @@
 #include <byteswap.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../report/escape.h"
@@ -76,4 +77,67 @@ int sc_option_error(const char *cmd, int c, char **argv)
 		return sc_usage_error(cmd, "option '%s' takes no argument",
 				      name);
 	return sc_usage_error(cmd, "unrecognized option '%s'", arg);
+}
+
+/* -W is checked now and applied after the config file, which it beats. */
+int sc_cmd_add_wopt(const char *cmd, struct sc_run_policy *p, char *spec)
+{
+	struct sc_policy scratch;
+	char **w;
+
+	sc_policy_defaults(&scratch);
+	if (sc_policy_set(&scratch, spec))
+		return sc_usage_error(cmd, "bad -W '%s': want "
+				      "RULE=off|note|warning|error", spec);
+	w = realloc(p->wopts, (p->nwopts + 1) * sizeof(*w));
+	if (!w)
+		return sc_usage_error(cmd, "%s", "out of memory");
+	p->wopts = w;
+	p->wopts[p->nwopts++] = spec;
+	return -1;
+}
+
+static int load_config(struct sc_run_policy *p)
+{
+	char found[4096];
+	const char *path = p->config_path;
+	struct sc_err e;
+	int r = 0;
+
+	sc_config_defaults(&p->config);
+	if (!path) {
+		r = sc_config_find(found, sizeof(found), &e);
+		path = r == 1 ? found : NULL;
+	}
+	if (r >= 0 && path && sc_config_load(&p->config, path, &e) == 0)
+		return 0;
+	if (r >= 0 && !path)
+		return 0;
+	sc_print_line(stderr, "%s", e.msg);
+	return -1;
+}
+
+int sc_cmd_load_policy(struct sc_run_policy *p)
+{
+	size_t i;
+
+	if (load_config(p))
+		return -1;
+	sc_policy_defaults(&p->policy);
+	if (!p->config.cond_tail)
+		p->policy.severity[SC_RULE_COND_TAIL] = SC_SEV_ERROR;
+	for (i = 0; i < SC_RULE_COUNT; i++)
+		if (p->config.set[i])
+			p->policy.severity[i] = p->config.severity[i];
+	for (i = 0; i < p->nwopts; i++)
+		sc_policy_set(&p->policy, p->wopts[i]);
+	return 0;
+}
+
+void sc_cmd_policy_free(struct sc_run_policy *p)
+{
+	free(p->wopts);
+	p->wopts = NULL;
+	p->nwopts = 0;
+	sc_config_free(&p->config);
 }

@@ -24,6 +24,8 @@ static const struct sc_command commands[] = {
 	  "check without writing: every site and finding, for CI" },
 	{ "dump", cmd_dump, cmd_dump_help,
 	  "print the .static_call_sites table of objects" },
+	{ "verify", cmd_verify, cmd_verify_help,
+	  "check a linked file's table after the final link" },
 	{ "help", cmd_help, help_help, "show help for a command" },
 	{ "version", cmd_version, version_help, "print the version" },
 };

@@ -71,7 +71,8 @@ static void fill_site(struct sc_report_site *r,
 	r->length = s->insn_len;
 	r->trampoline = dup(obj->symbols[s->tramp].name, oom);
 	r->key = s->key ? dup(obj->symbols[s->key].name, oom) : NULL;
-	r->flags = s->kind == SC_KIND_CALL ? 0 : SC_SITE_TAIL;
+	r->flags = s->from_table ? s->flags :
+		   s->kind == SC_KIND_CALL ? 0 : SC_SITE_TAIL;
 	r->cacheline = sc_cacheline_name(s->cacheline);
 	r->null = in->arch->null_form[s->kind];
 	r->in_table = s->in_table;

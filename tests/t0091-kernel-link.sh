@@ -71,6 +71,37 @@ expect "a System.map names functions by the next symbol: function+0xoff as with 
 	gawk "{ print \$2 }" <(dump_lines out) >got &&
 	"$SCSTOOL" dump vmlinux | dump_lines /dev/stdin | gawk "{ print \$2 }" >want && diff want got'
 
+# --- verify ---
+expect "verify finds the table by the same symbols and passes" '
+	scx 0 verify --stats vmlinux && empty err &&
+	grep -q "^vmlinux: 6 entries checked (symbols __start_static_call_sites and __stop_static_call_sites);" out'
+
+expect "verify, kernel trampolines (jmp, ret; int3, then ud1 %esp,%ecx): passes" '
+	scx 0 verify vmlinux-kt && empty err'
+
+expect "verify on the stripped file without a map: nothing to verify, exit 2" '
+	rejected vmlinux.stripped verify && grep -q "give --system-map" err'
+
+expect "verify on the stripped file with --system-map: the same entries, passes" '
+	scx 0 verify --stats --system-map System.map vmlinux.stripped && empty err &&
+	grep -q "^vmlinux.stripped: 6 entries checked (symbols __start_static_call_sites and __stop_static_call_sites); [0-9]* functions swept (0 stopped early), 3 trampolines; 0 sites outside the table" out'
+
+expect "with the map, a site changed after linking is caught: bad-site" '
+	cp vmlinux.stripped vml-bad && f=$(gawk "\$3 == \"f_call\" { print \$1 }" System.map) &&
+	t=$(readelf -SW vml-bad | sed "s/\[ */[/" | gawk "\$2 == \".text\" { print \$4, \$5 }") &&
+	read ta to <<<"$t" && off=$((0x$to + 0x$f - 0x$ta + 3)) &&
+	[ "$(od -An -t x1 -j $off -N 1 vml-bad | tr -d " ")" = e8 ] &&
+	poke vml-bad $off 90 90 90 90 90 &&
+	scx 1 verify --system-map System.map vml-bad && findings_n err error bad-site 1 &&
+	grep -q "f_call+0x3: table entry" err'
+
+expect "with --gc-sections and no KEEP, the kernel-style table is lost: missing-table" '
+	sed "s/KEEP(\*(.static_call_sites))/*(.static_call_sites)/" "$LDS" >nokeep.lds &&
+	ld -T nokeep.lds --gc-sections -e f_call -u f_both -u f_tail -u f_cond_tail -u f_uses_local \
+		-o vml-gc k.o stubs.o 2>lerr && empty lerr &&
+	scx 1 verify vml-gc && findings_n err error missing-table 1 &&
+	grep -q "but an empty static-call table" err'
+
 # --- System.map input is checked ---
 expect "a System.map line that is not ADDR TYPE NAME: FILE:LINE and exit 2" '
 	{ head -3 System.map; echo "garbage"; tail -n +4 System.map; } >bad.map &&

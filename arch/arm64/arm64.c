@@ -102,6 +102,26 @@ static int arm64_site_rules(const struct sc_site_view *v)
 			 "trampoline", v->insn, v->trampoline, reach);
 }
 
+/* A site holds bl (call entry), b or a conditional branch (tail entry),
+ * or what a NULL target leaves: nop for a call, ret for a tail call. */
+static enum sc_form arm64_site_form(const uint8_t *bytes, size_t size,
+				    uint64_t off, const cs_insn *insn)
+{
+	(void)bytes;
+	(void)size;
+	if (!insn || off % 4)
+		return SC_FORM_OTHER;
+	switch (arm64_kind_at(insn)) {
+	case SC_KIND_CALL: return SC_FORM_CALL;
+	case SC_KIND_TAIL: return SC_FORM_JUMP;
+	case SC_KIND_COND: return SC_FORM_COND;
+	case SC_KIND_NONE: break;
+	}
+	if (insn->id == ARM64_INS_NOP)
+		return SC_FORM_NOP;
+	return insn->id == ARM64_INS_RET ? SC_FORM_RET : SC_FORM_OTHER;
+}
+
 const struct sc_arch sc_arch_arm64 = {
 	.name = "arm64",
 	.machine = EM_AARCH64,
@@ -126,4 +146,7 @@ const struct sc_arch sc_arch_arm64 = {
 	.kind_at = arm64_kind_at,
 	.branch_target = arm64_branch_target,
 	.site_rules = arm64_site_rules,
+	.site_form = arm64_site_form,
+	.accepted = { "bl or nop",
+		      "b, b.cond, cbz, cbnz, tbz, tbnz or ret" },
 };

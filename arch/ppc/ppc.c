@@ -230,6 +230,26 @@ static int ppc64_site_rules(const struct sc_site_view *v)
 	return branch_range(v);
 }
 
+/* A site holds bl (call entry), b or a conditional branch (tail entry),
+ * or what a NULL target leaves: nop for a call, blr for a tail call. */
+static enum sc_form ppc_site_form(const uint8_t *bytes, size_t size,
+				  uint64_t off, const cs_insn *insn)
+{
+	(void)bytes;
+	(void)size;
+	if (!insn || off % 4)
+		return SC_FORM_OTHER;
+	switch (ppc_kind_at(insn)) {
+	case SC_KIND_CALL: return SC_FORM_CALL;
+	case SC_KIND_TAIL: return SC_FORM_JUMP;
+	case SC_KIND_COND: return SC_FORM_COND;
+	case SC_KIND_NONE: break;
+	}
+	if (insn->id == PPC_INS_NOP)
+		return SC_FORM_NOP;
+	return insn->id == PPC_INS_BLR ? SC_FORM_RET : SC_FORM_OTHER;
+}
+
 #define PPC_COMMON \
 	.cs_arch = CS_ARCH_PPC, \
 	.insn_width = 4, \
@@ -243,6 +263,8 @@ static int ppc64_site_rules(const struct sc_site_view *v)
 		[SC_KIND_COND] = "branch-to-blr",	/* to a blr stub */ \
 	}, \
 	.kind_at = ppc_kind_at, \
+	.site_form = ppc_site_form, \
+	.accepted = { "bl or nop", "b, a relative bc form or blr" }, \
 	.branch_target = ppc_branch_target
 
 const struct sc_arch sc_arch_ppc64 = {

@@ -5,6 +5,7 @@
 #include "../arch.h"
 
 #include <elf.h>
+#include <string.h>
 
 #define RELOC(t, role, width) { t, #t, role, width }
 
@@ -212,6 +213,61 @@ static enum sc_kind i386_got_branch(uint32_t type, const uint8_t *bytes,
 	return (modrm & 0x38) == 0x20 ? SC_KIND_TAIL : SC_KIND_NONE;
 }
 
+/* What the kernel's loader accepts at a site, byte for byte
+ * (arch/x86/kernel/static_call.c, __static_call_validate): E8 for a
+ * call entry, or the 5-byte nop (BYTES_NOP5) or `cs cs cs xor %eax,%eax`
+ * it writes for a NULL or return-0 target; E9, C3 or 0F 8x for a tail
+ * entry. */
+static enum sc_form x86_site_form(const uint8_t *bytes, size_t size,
+				  uint64_t off, const cs_insn *insn)
+{
+	static const uint8_t nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	static const uint8_t xor5[] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
+	const uint8_t *p = bytes + off;
+	size_t left = off < size ? size - off : 0;
+
+	(void)insn;
+	if (left >= 5 && (!memcmp(p, nop5, 5) || !memcmp(p, xor5, 5)))
+		return SC_FORM_NOP;
+	if (left >= 5 && p[0] == 0xe8)
+		return SC_FORM_CALL;
+	if (left >= 5 && p[0] == 0xe9)
+		return SC_FORM_JUMP;
+	if (left >= 6 && is_jcc_opcode(p))
+		return SC_FORM_COND;
+	if (left >= 1 && p[0] == 0xc3)
+		return SC_FORM_RET;
+	return SC_FORM_OTHER;
+}
+
+static bool x86_branch_target(const cs_insn *insn, uint64_t *target)
+{
+	const cs_x86 *x;
+
+	if (!insn->detail)
+		return false;
+	x = &insn->detail->x86;
+	if (x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
+		return false;
+	*target = (uint64_t)x->operands[0].imm;
+	return true;
+}
+
+/* The kernel's trampolines (arch/x86/include/asm/static_call.h, since
+ * Linux 5.19): a 5-byte jmp or `ret; int3; nop; nop; nop`, then the
+ * signature `ud1 %esp,%ecx` (0f b9 cc), which the loader checks before
+ * it patches a trampoline. */
+static const char *x86_trampoline_code(const uint8_t *bytes, size_t size,
+				       uint64_t off, const GElf_Ehdr *ehdr)
+{
+	static const uint8_t ud1[] = { 0x0f, 0xb9, 0xcc };
+
+	(void)ehdr;
+	if (off < size && size - off >= 8 && !memcmp(bytes + off + 5, ud1, 3))
+		return "the kernel's trampoline (ud1 %esp,%ecx at +5)";
+	return NULL;
+}
+
 #define X86_COMMON \
 	.cs_arch = CS_ARCH_X86, \
 	.insn_width = 0, \
@@ -223,7 +279,13 @@ static enum sc_kind i386_got_branch(uint32_t type, const uint8_t *bytes,
 		[SC_KIND_TAIL] = "ret",		/* ret; int3 padding */ \
 		[SC_KIND_COND] = "jcc-to-ret",	/* Jcc to a ret stub */ \
 	}, \
-	.kind_at = x86_kind_at
+	.kind_at = x86_kind_at, \
+	.site_form = x86_site_form, \
+	.accepted = { "call, the 5-byte nop (0f 1f 44 00 00) or " \
+		      "cs cs cs xor %eax,%eax (2e 2e 2e 31 c0)", \
+		      "jmp (e9), ret (c3) or Jcc (0f 8x)" }, \
+	.branch_target = x86_branch_target, \
+	.trampoline_code = x86_trampoline_code
 
 /* i386 objects are REL: addends live in the relocated bytes. */
 const struct sc_arch sc_arch_i386 = {

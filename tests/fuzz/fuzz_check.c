@@ -12,6 +12,7 @@
 #include "../../check/check.h"
 #include "../../check/linked.h"
 #include "../../check/table.h"
+#include "../../check/verify.h"
 #include "../../elf/write.h"
 #include "../../report/build.h"
 
@@ -69,6 +70,24 @@ static void write_back(const struct sc_object *obj, const struct sc_arch *arch,
 	close(fd);
 }
 
+/* verify, as the post-link check runs it. */
+static void exercise_verify(const struct sc_report_input *in)
+{
+	struct sc_policy policy;
+	struct sc_verify_opts opts = { .cacheline = 64, .cond_tail = true,
+				       .policy = &policy };
+	struct sc_verify_stats st;
+	struct sc_result res;
+	struct sc_report_file f = { 0 };
+	struct sc_err err;
+
+	sc_policy_defaults(&policy);
+	if (!sc_verify_object(in->obj, in->syms, &opts, &res, &st, &err) &&
+	    !sc_report_from_check(&f, in, &res, &err))
+		sc_report_file_free(&f);
+	sc_result_free(&res);
+}
+
 static void exercise(const char *path, const struct sc_object *obj,
 		     const struct sc_arch *arch)
 {
@@ -89,8 +108,10 @@ static void exercise(const char *path, const struct sc_object *obj,
 	if (sc_symbols_build(&syms, obj, &err))
 		return;
 	in.syms = &syms;
-	if (sc_object_linked(obj))
+	if (sc_object_linked(obj)) {
 		exercise_linked(&in);
+		exercise_verify(&in);
+	}
 	if (!sc_check_object(obj, &syms, &opts, &res, &err) &&
 	    !sc_table_from_sites(&res, &found, &nfound, &err)) {
 		if (!sc_report_from_check(&f, &in, &res, &err))

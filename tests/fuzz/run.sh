@@ -33,6 +33,20 @@ seed gcc covering.S
 for f in "$seeds"/seed0.o "$seeds"/seed5.o "$seeds"/seed6.o; do
 	cp "$f" "$f.t.o" && "$root/scstool" check "$f.t.o" >/dev/null 2>&1
 done
+# Linked files with resolved tables (an executable, a kernel-style link
+# with the table between start and stop symbols, an arm64 one), so that
+# dump's and verify's readers are fuzzed too.
+tmp=$out/link.tmp
+mkdir -p "$tmp" &&
+	gcc -c stubs.S -o "$tmp/stubs.o" &&
+	clang --target=aarch64-linux-gnu -c stubs-any.c -o "$tmp/stubs-a64.o" &&
+	gcc -nostdlib -no-pie -Wl,-e,f_call -o "$seeds/linked0.o" \
+		"$seeds/seed0.o.t.o" "$tmp/stubs.o" &&
+	ld -T kernel.lds -e f_call -o "$seeds/linked1.o" "$seeds/seed0.o.t.o" \
+		"$tmp/stubs.o" &&
+	ld.lld -o "$seeds/linked2.o" "$seeds/seed5.o.t.o" "$tmp/stubs-a64.o" ||
+	echo "fuzz: could not link the linked seeds" >&2
+rm -rf "$tmp"
 echo "fuzz: $(ls "$seeds" | wc -l) seeds; ${FUZZ_SECONDS:-120} s on $(nproc) cores"
 cd "$out" && mkdir -p corpus || exit 2
 rm -f crash-* leak-* timeout-* oom-* fuzz-*.log
