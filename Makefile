@@ -23,7 +23,7 @@ SAN_OBJS := $(SRCS:%.c=build/san/%.o)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps check test demo bench fuzz clean san runtime runtime-all install stress
+.PHONY: all deps check check-vmlinux test demo bench fuzz clean san runtime runtime-all install stress
 
 all: scstool runtime
 
@@ -49,6 +49,12 @@ build/san/%.o: %.c $(HDRS)
 check: deps
 	@$(MAKE) --no-print-directory scstool build/san/scstool runtime-all
 	@bash tests/run.sh
+
+# Opt-in: dump and verify on Debian's real vmlinux (a download of about
+# 1 GB the first time, cached in tests/.cache).
+check-vmlinux: deps
+	@$(MAKE) --no-print-directory scstool
+	@TEST_VARIANT=rel SCSTOOL=scstool bash tests/real/vmlinux.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory scstool runtime

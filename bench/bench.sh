@@ -10,6 +10,7 @@
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tests/real/fetch.sh"
+source "$root/tests/real/vmlinux-fetch.sh"
 SCSTOOL=${SCSTOOL:-$root/scstool}
 # The corpus runs from inside its folder: the binary's path must be absolute.
 case $SCSTOOL in /*) ;; *) SCSTOOL=$root/$SCSTOOL ;; esac
@@ -210,6 +211,34 @@ bench_sweep() {
 		"$(awk -v b="$mb" -v t="$cms" 'BEGIN { printf "%.0f ms", 16 * t / b }')" "")")
 }
 
+# verify on Debian's vmlinux (about 16 MB of text, 7,700 entries), when
+# make check-vmlinux has cached it: bench never downloads a GB.
+VMLINUX_RUNS=${VMLINUX_RUNS:-5}
+bench_vmlinux() {
+	local i t med rss text
+	if ! vmlinux_cached; then
+		echo "bench: no cached vmlinux (make check-vmlinux fetches it):" \
+			"verify on vmlinux skipped"
+		VMLINUX_ROW="verify vmlinux: skipped, not cached (make check-vmlinux)"
+		return 0
+	fi
+	: >"$OUT/vm.us"
+	for ((i = 0; i < VMLINUX_RUNS; i++)); do
+		t=$(timed_us "$SCSTOOL" verify "$VMLINUX") ||
+			die "scstool verify failed on $VMLINUX: $(head -3 "$OUT/last.log")"
+		echo "$t" >>"$OUT/vm.us"
+	done
+	med=$(median <"$OUT/vm.us")
+	rss=$(rss_kb "$SCSTOOL" verify "$VMLINUX") || die "scstool verify failed on vmlinux"
+	text=$(readelf -SW "$VMLINUX" | sed 's/\[ */[/' |
+		awk '$8 ~ /X/ { s += strtonum("0x" $6) } END { printf "%.1f", s / 1048576 }')
+	echo "bench: verify vmlinux ($VMLINUX_VERSION, $text MB of code," \
+		"$(du -m "$VMLINUX" | cut -f1) MB file): $(ms "$med"), median of $VMLINUX_RUNS," \
+		"peak RSS $rss KB"
+	VMLINUX_ROW=$(printf '%-50s %12s %12s' "verify vmlinux ($text MB code), median wall" \
+		"$(ms "$med")" "$rss KB RSS")
+}
+
 print_table() {
 	echo
 	printf '%-50s %12s %12s %10s\n' "" scstool objtool objtool/sc
@@ -221,6 +250,8 @@ print_table() {
 	printf '%s\n' "${SWEEP_ROWS[@]}"
 	echo "(decoding only; the sweep is Zydis 4 with scstool's fallback, ratio > 1:" \
 		"the sweep is faster)"
+	echo
+	echo "$VMLINUX_ROW"
 }
 
 main() {
@@ -237,6 +268,7 @@ main() {
 	bench_module "$AMDGPU" "$AMDGPU_RUNS"
 	bench_corpus
 	bench_sweep
+	bench_vmlinux
 	print_table
 }
 
