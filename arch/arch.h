@@ -158,6 +158,11 @@ struct sc_arch {
 	/* The forms the loader accepts, in words: [0] at a call entry's
 	 * site, [1] at a tail entry's. */
 	const char *accepted[2];
+	/* Where a direct branch from the same module enters a function
+	 * whose symbol is sym, as an offset from its address: ppc64
+	 * ELFv2's local entry point (after the TOC setup, st_other bits 5-7,
+	 * ELFv2 ABI 3.4.1).  May be NULL: 0. */
+	uint64_t (*local_entry)(const GElf_Sym *sym, const GElf_Ehdr *ehdr);
 	/* Where no symbol names the trampolines: does the code at off have
 	 * a trampoline's own shape?  The name of that shape, or NULL.  May
 	 * be NULL. */

@@ -181,13 +181,21 @@ static int name_cmp(const void *a, const void *b, void *ctx)
 	return c ? c : (x < y ? -1 : x > y);
 }
 
-/* Every __SCT__ symbol in code, by address and by name. */
+static uint64_t local_entry(const struct verify *v, size_t sym)
+{
+	if (!v->arch->local_entry)
+		return 0;
+	return v->arch->local_entry(&v->obj->symbols[sym].sym, &v->obj->ehdr);
+}
+
+/* Every __SCT__ symbol in code, by address (and by local entry point)
+ * and by name. */
 static int collect_tramps(struct verify *v, struct sc_err *err)
 {
 	const struct sc_object *obj = v->obj;
 	size_t i, plen = sizeof(SC_TRAMP_PREFIX) - 1;
 
-	v->t = calloc(obj->nsymbols + 1, sizeof(*v->t));
+	v->t = calloc(2 * obj->nsymbols + 1, sizeof(*v->t));
 	v->tname = calloc(obj->nsymbols + 1, sizeof(*v->tname));
 	if (!v->t || !v->tname)
 		return sc_errf(err, "out of memory");
@@ -197,14 +205,25 @@ static int collect_tramps(struct verify *v, struct sc_err *err)
 		if (strncmp(s->name, SC_TRAMP_PREFIX, plen) ||
 		    !is_exec(obj, s->shndx))
 			continue;
-		v->tname[v->nt] = i;
+		v->tname[v->st->trampolines++] = i;
 		v->t[v->nt++] = (struct tramp){ s->sym.st_value, i };
+		/* A trampoline with a local entry point is reached there. */
+		if (local_entry(v, i))
+			v->t[v->nt++] = (struct tramp){
+				s->sym.st_value + local_entry(v, i), i };
 	}
 	qsort(v->t, v->nt, sizeof(*v->t), tramp_cmp);
-	qsort_r(v->tname, v->nt, sizeof(*v->tname), name_cmp,
+	qsort_r(v->tname, v->st->trampolines, sizeof(*v->tname), name_cmp,
 		(void *)obj->symbols);
-	v->st->trampolines = v->nt;
 	return 0;
+}
+
+/* Does a branch to t enter the trampoline sym? */
+static bool enters(const struct verify *v, size_t sym, uint64_t t)
+{
+	uint64_t a = v->obj->symbols[sym].sym.st_value;
+
+	return t == a || (local_entry(v, sym) && t == a + local_entry(v, sym));
 }
 
 /* The trampoline symbol at addr, or 0. */
@@ -226,7 +245,7 @@ static size_t tramp_at(const struct verify *v, uint64_t addr)
 /* The trampoline symbol named name, or 0. */
 static size_t tramp_named(const struct verify *v, const char *name)
 {
-	size_t lo = 0, hi = v->nt;
+	size_t lo = 0, hi = v->st->trampolines;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -653,7 +672,7 @@ static int check_target(struct verify *v, const struct ventry *e,
 	/* Capstone decoded the site at its address. */
 	t = wrap(v, t);
 	site->tramp = want ? want : tramp_at(v, t);
-	if (site->tramp && v->obj->symbols[site->tramp].sym.st_value == t)
+	if (site->tramp && enters(v, site->tramp, t))
 		return 0;
 	tsec = sc_section_at(v->obj, t, true);
 	if (!want && shape && tsec &&

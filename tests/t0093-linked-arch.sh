@@ -131,6 +131,29 @@ for a in $ARCHES; do
 		scx 1 verify '$a'-key.exe && findings_n err error wrong-target 1'
 done
 
+# ppc64 ELFv2: a trampoline that sets up the TOC has a local entry point
+# after that setup, and the linker points same-module calls there.
+T=$(target ppc64le)
+expect "ppc64le: calls that enter trampolines at their local entry point pass verify" '
+	build clang kinds.c toc.o '"$T"' && build clang stubs-toc.c stubs-toc.o '"$T"' &&
+	scx 0 check -W branch-range=off -W toc-tail=off toc.o &&
+	ld.lld -o toc.exe toc.o stubs-toc.o 2>lerr && empty lerr &&
+	a=$(nm toc.exe | gawk "\$3 == \"__SCT__foo\" { print \$1 }" | sed "s/^0*//") &&
+	llvm-objdump -d toc.exe | grep -q "bl 0x$(printf %x $((0x$a + 8)))" &&
+	scx 0 verify --stats toc.exe && empty err &&
+	grep -q "; 0 sites outside the table\$" out'
+
+expect "ppc64le: control: such a call to another entry's trampoline is still wrong-target" '
+	cp toc.exe toc-key.exe && to=$(secinfo toc.exe .static_call_sites | cut -d" " -f2) &&
+	n=$(("$(secinfo toc.exe .static_call_sites | cut -d" " -f3)" / 8)) &&
+	k0=$(( 4 + $(rword toc.exe $((to + 4))) )) &&
+	for ((i = 1; i < n; i++)); do
+		k=$(( 8 * i + 4 + $(rword toc.exe $((to + 8 * i + 4))) ))
+		[ $((k & ~3)) -ne $((k0 & ~3)) ] && break
+	done &&
+	wword toc-key.exe $((to + 4)) $(( (k & ~3) - 4 + (k0 & 3) )) &&
+	scx 1 verify toc-key.exe && findings_n err error wrong-target 1'
+
 expect "the cond sites of every architecture are in the linked tables" '
 	for a in '"$ARCHES"'; do
 		"$SCSTOOL" dump $a.exe | gawk "NR > 1 { print \$3 }" | grep -qx cond ||

@@ -250,6 +250,18 @@ static enum sc_form ppc_site_form(const uint8_t *bytes, size_t size,
 	return insn->id == PPC_INS_BLR ? SC_FORM_RET : SC_FORM_OTHER;
 }
 
+/* ELFv2 functions that set up r2 have a second, local entry point after
+ * that setup, where calls that share the TOC enter (the linker points
+ * them there); ELFv1 (e_flags 1, or 0 on big-endian) has none. */
+static uint64_t ppc64_local_entry(const GElf_Sym *sym, const GElf_Ehdr *ehdr)
+{
+	unsigned abi = ehdr->e_flags & 3;
+
+	if (abi == 1 || (abi == 0 && ehdr->e_ident[EI_DATA] == ELFDATA2MSB))
+		return 0;
+	return PPC64_LOCAL_ENTRY_OFFSET(sym->st_other);
+}
+
 #define PPC_COMMON \
 	.cs_arch = CS_ARCH_PPC, \
 	.insn_width = 4, \
@@ -278,6 +290,7 @@ const struct sc_arch sc_arch_ppc64 = {
 	.relocs = ppc64_relocs,
 	.nrelocs = sizeof(ppc64_relocs) / sizeof(ppc64_relocs[0]),
 	.site_rules = ppc64_site_rules,
+	.local_entry = ppc64_local_entry,
 };
 
 const struct sc_arch sc_arch_ppc32 = {
