@@ -163,11 +163,13 @@ struct sc_arch {
 	 * ELFv2's local entry point (after the TOC setup, st_other bits 5-7,
 	 * ELFv2 ABI 3.4.1).  May be NULL: 0. */
 	uint64_t (*local_entry)(const GElf_Sym *sym, const GElf_Ehdr *ehdr);
-	/* Where no symbol names the trampolines: does the code at off have
-	 * a trampoline's own shape?  The name of that shape, or NULL.  May
-	 * be NULL. */
+	/* Where no symbol names the trampolines: does the code at off (at
+	 * address addr) have a trampoline's own shape?  The name of that
+	 * shape, or NULL; *key is the address of the key the trampoline
+	 * reads, when its code names one, else 0.  May be NULL. */
 	const char *(*trampoline_code)(const uint8_t *bytes, size_t size,
-				       uint64_t off, const GElf_Ehdr *ehdr);
+				       uint64_t off, uint64_t addr,
+				       const GElf_Ehdr *ehdr, uint64_t *key);
 };
 
 /* The backend for this ELF header, or NULL. */

@@ -462,6 +462,26 @@ static int note_branch(struct verify *v, size_t sec, const struct step *s)
 	return 0;
 }
 
+/* Data inside code (an object symbol, a run that arm64's $d marks) is no
+ * instruction: the sweep resumes after it.  True when it moved. */
+static bool skip_data(struct verify *v, struct cursor *c, size_t sec)
+{
+	const struct sc_func *d;
+	uint64_t end;
+
+	if (!v->syms->data.n ||
+	    !(d = sc_symbols_data_at(v->syms, sec, cursor_pos(c))))
+		return false;
+	end = d->start + d->size;
+	if (end <= cursor_pos(c))
+		return false;
+	if (v->arch->insn_width)
+		c->pos = end;
+	else
+		sc_sweep_restart(&c->sw, end);
+	return true;
+}
+
 static int sweep_function(struct verify *v, const struct sc_func *f,
 			  struct sc_err *err)
 {
@@ -482,7 +502,11 @@ static int sweep_function(struct verify *v, const struct sc_func *f,
 	v->st->functions++;
 	ei = entry_from(v, addr_of(v, sec, f->start));
 	while (cursor_pos(&c) < lim) {
-		enum step_status r = step(&c, &s);
+		enum step_status r;
+
+		if (skip_data(v, &c, sec))
+			continue;
+		r = step(&c, &s);
 
 		if (r == STEP_END)
 			break;
@@ -653,19 +677,31 @@ static void describe_target(const struct verify *v, uint64_t t, char *buf,
 			 "it hidden, or link with -Bsymbolic)");
 }
 
+/* Has the code at address t a trampoline's own shape?  *key: the key
+ * that code names, or 0. */
+static bool shape_at(const struct verify *v, uint64_t t, uint64_t *key)
+{
+	size_t sec = sc_section_at(v->obj, t, true), size;
+	const uint8_t *bytes;
+	struct sc_err err;
+
+	*key = 0;
+	return v->arch->trampoline_code && sec &&
+	       !sc_section_bytes(v->obj, sec, &bytes, &size, &err) &&
+	       v->arch->trampoline_code(bytes, size,
+					t - v->obj->sections[sec].shdr.sh_addr,
+					t, &v->obj->ehdr, key);
+}
+
 /* A branch must reach the trampoline of the entry's key; without a
- * symbol for it, code with a trampoline's own shape will do. */
+ * symbol for it, code with a trampoline's own shape will do (and when
+ * that code names its key, it must be the entry's). */
 static int check_target(struct verify *v, const struct ventry *e,
 			const cs_insn *insn, struct sc_site *site)
 {
-	size_t want = expected_tramp(v, e), sec = e->e.section, tsec;
-	const char *(*shape)(const uint8_t *, size_t, uint64_t,
-			     const GElf_Ehdr *) = v->arch->trampoline_code;
-	const uint8_t *bytes;
-	size_t size;
-	uint64_t t;
+	size_t want = expected_tramp(v, e), sec = e->e.section;
+	uint64_t t, key = 0;
 	char what[320];
-	struct sc_err err;
 
 	if (!insn || !v->arch->branch_target(insn, &t))
 		return 0;
@@ -674,12 +710,16 @@ static int check_target(struct verify *v, const struct ventry *e,
 	site->tramp = want ? want : tramp_at(v, t);
 	if (site->tramp && enters(v, site->tramp, t))
 		return 0;
-	tsec = sc_section_at(v->obj, t, true);
-	if (!want && shape && tsec &&
-	    !sc_section_bytes(v->obj, tsec, &bytes, &size, &err) &&
-	    shape(bytes, size, t - v->obj->sections[tsec].shdr.sh_addr,
-		  &v->obj->ehdr))
-		return 0;
+	if (!want && shape_at(v, t, &key)) {
+		if (!key || key == e->e.key_vaddr)
+			return 0;
+		return finding(v, SC_RULE_WRONG_TARGET, sec, e->e.offset, 0,
+			       "table entry %zu (`%s`) branches to a "
+			       "trampoline whose code reads the key at "
+			       "0x%llx, not the entry's key at 0x%llx",
+			       e->index, site->insn, (unsigned long long)key,
+			       (unsigned long long)e->e.key_vaddr);
+	}
 	describe_target(v, t, what, sizeof(what));
 	if (want)
 		return finding(v, SC_RULE_WRONG_TARGET, sec, e->e.offset, want,

@@ -253,18 +253,50 @@ static bool x86_branch_target(const cs_insn *insn, uint64_t *target)
 	return true;
 }
 
-/* The kernel's trampolines (arch/x86/include/asm/static_call.h, since
- * Linux 5.19): a 5-byte jmp or `ret; int3; nop; nop; nop`, then the
- * signature `ud1 %esp,%ecx` (0f b9 cc), which the loader checks before
- * it patches a trampoline. */
+/* A little-endian signed 32-bit displacement at p (x86 is little-endian
+ * whatever the host: libelf's conversions serve ELF structures, not
+ * instruction fields). */
+static int64_t disp32(const uint8_t *p)
+{
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+			 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+/* A trampoline's own shape, by the bytes that follow its patched 5-byte
+ * branch:
+ * - the kernel's (arch/x86/include/asm/static_call.h, since Linux 5.19):
+ *   `ud1 %esp,%ecx` (0f b9 cc), which the loader checks before it patches
+ *   a trampoline; it names no key;
+ * - libscs's on x86-64 (runtime/include/scs/static_call_arch.h): three
+ *   int3, then `jmp *slot(%rip)` (ff 25 disp32) through the key's slot at
+ *   key + 8, so the code names its key;
+ * - libscs's on i386: three int3, `call 1f` (e8 00 00 00 00), then at 1:
+ *   push %eax; mov 4(%esp),%eax; mov disp32(%eax),%eax, where 1: + disp32
+ *   is the slot at key + 4. */
 static const char *x86_trampoline_code(const uint8_t *bytes, size_t size,
-				       uint64_t off, const GElf_Ehdr *ehdr)
+				       uint64_t off, uint64_t addr,
+				       const GElf_Ehdr *ehdr, uint64_t *key)
 {
 	static const uint8_t ud1[] = { 0x0f, 0xb9, 0xcc };
+	static const uint8_t scs64[] = { 0xcc, 0xcc, 0xcc, 0xff, 0x25 };
+	static const uint8_t scs32[] = { 0xcc, 0xcc, 0xcc, 0xe8, 0, 0, 0, 0,
+					 0x50, 0x8b, 0x44, 0x24, 0x04, 0x8b,
+					 0x80 };
+	const uint8_t *p = bytes + off;
+	size_t left = off < size ? size - off : 0;
+	bool is64 = ehdr->e_ident[EI_CLASS] == ELFCLASS64;
 
-	(void)ehdr;
-	if (off < size && size - off >= 8 && !memcmp(bytes + off + 5, ud1, 3))
-		return "the kernel's trampoline (ud1 %esp,%ecx at +5)";
+	*key = 0;
+	if (left >= 8 && !memcmp(p + 5, ud1, sizeof(ud1)))
+		return "the kernel's trampoline";
+	if (is64 && left >= 14 && !memcmp(p + 5, scs64, sizeof(scs64))) {
+		*key = addr + 14 + disp32(p + 10) - 8;
+		return "libscs's trampoline";
+	}
+	if (!is64 && left >= 24 && !memcmp(p + 5, scs32, sizeof(scs32))) {
+		*key = (uint32_t)(addr + 13 + disp32(p + 20) - 4);
+		return "libscs's trampoline";
+	}
 	return NULL;
 }
 

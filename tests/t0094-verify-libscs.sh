@@ -1,0 +1,53 @@
+#!/bin/bash
+# verify as the post-link step of a libscs program (x86-64), built the way
+# the README tells users to: compile, `scstool check` each object, link
+# with `pkg-config --libs scs` (the fragment keeps the table and bounds it
+# with hidden __scs_sites_start/__scs_sites_stop).  libscs's trampolines
+# have a shape of their own that names their key, so a stripped program
+# (whose hidden keys and trampolines left with .symtab) is still checked
+# entry by entry.
+source "$(dirname "$0")/lib.sh"
+source "$TEST_ROOT/tests/helpers.sh"
+source "$TEST_ROOT/tests/runtime-lib.sh"
+
+SRC=$TEST_ROOT/examples/retarget.c
+
+# word FILE OFF: the signed little-endian 32-bit word at file offset OFF.
+word() {
+	od -An -t d4 -j "$2" -N 4 "$1" | tr -d ' '
+}
+
+for cc in $RT_COMPILERS; do
+	expect "$cc: the example builds by the README's recipe, PIE and --gc-sections" '
+		rt_obj '$cc' "$SRC" '$cc'.o &&
+		'$cc' $RT_SAN -o '$cc'.exe '$cc'.o $(pkg-config --libs scs) 2>lerr && empty lerr &&
+		'$cc' $RT_SAN -Wl,--gc-sections -o '$cc'-gc.exe '$cc'.o $(pkg-config --libs scs) 2>lerr &&
+		empty lerr && has_table '$cc'-gc.exe'
+
+	n=$("$SCSTOOL" dump $cc.o 2>/dev/null | tail -n +2 | wc -l)
+
+	expect "$cc: verify passes and checks every entry, with and without --gc-sections" '
+		[ '$n' -ge 2 ] &&
+		scx 0 verify --stats '$cc'.exe && empty err &&
+		grep -q "^'$cc'.exe: '$n' entries checked (section .static_call_sites);.* 0 sites outside the table\$" out &&
+		scx 0 verify '$cc'-gc.exe && empty err'
+
+	expect "$cc: stripped, the hidden keys and trampolines are gone, yet verify passes by their code" '
+		strip -o '$cc'-s.exe '$cc'.exe && ! readelf -sW '$cc'-s.exe | grep -q __SCT__ &&
+		scx 0 verify --stats '$cc'-s.exe && empty err &&
+		grep -q "^'$cc'-s.exe: '$n' entries checked" out'
+
+	expect "$cc: stripped, an entry given another call's key: wrong-target, by the key the code reads" '
+		cp '$cc'-s.exe '$cc'-k.exe && t=$(sec_off '$cc'-k.exe .static_call_sites) &&
+		poke '$cc'-k.exe $((t + 4)) $(le $(( $(word '$cc'-s.exe $((t + 12))) + 8 )) 4) &&
+		scx 1 verify '$cc'-k.exe && findings_n err error wrong-target 1 &&
+		grep -q "branches to a trampoline whose code reads the key at 0x[0-9a-f]*, not the entry.s key" err'
+done
+
+expect "a table moved off its own section, bounded by __scs_sites_start/stop only: found by them" '
+	objcopy --rename-section .static_call_sites=.data.scs gcc.exe renamed.exe &&
+	! has_table renamed.exe && scx 0 dump renamed.exe &&
+	head -1 out | grep -q "(symbols __scs_sites_start and __scs_sites_stop)\$" &&
+	scx 0 verify renamed.exe && empty err'
+
+done_testing
