@@ -17,6 +17,7 @@ run cc -O2 $(pkg-config --cflags scs) -c "$root/examples/retarget.c" -o retarget
 run "$root/scstool" check retarget.o
 run "$root/scstool" dump retarget.o
 run cc -o retarget retarget.o $(pkg-config --libs scs)
+run "$root/scstool" verify --stats retarget
 run ./retarget
 echo
 run env SCS_MODE=store ./retarget
