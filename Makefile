@@ -85,8 +85,13 @@ build/fuzz/fuzz_check: tests/fuzz/fuzz_check.c $(FUZZ_OBJS)
 	clang $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
 		-o $@ $^ $(LIBS)
 
+build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_OBJS)
+	clang $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-o $@ $^ $(LIBS)
+
 fuzz: deps
-	@$(MAKE) --no-print-directory scstool build/fuzz/fuzz_check
+	@$(MAKE) --no-print-directory scstool build/fuzz/fuzz_check \
+		build/fuzz/fuzz_config
 	@bash tests/fuzz/run.sh
 
 # libscs, the run-time library (runtime/): static and shared, the

@@ -26,9 +26,16 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "../elf/file.h"
 #include "sc_util.h"
 
 #define CONFIG_NAME ".scstool.yaml"
+
+/* A policy file is short; these caps keep a hostile one (--config
+ * /dev/zero, a file of 100,000 nested brackets) from costing more than a
+ * moment.  Both are far above any real config. */
+#define CONFIG_MAX_BYTES (1u << 20)
+#define CONFIG_MAX_DEPTH 32
 
 /* One load: the file, the document and the config being filled. */
 struct loader {
@@ -203,32 +210,70 @@ static const char *found(const yaml_node_t *n, char *buf, size_t len)
 
 /* Every key of map n is a scalar and appears once: libyaml's loader
  * keeps duplicates, and the last one silently winning would hide a
- * mistake. */
+ * mistake.  The keys are sorted (by text, then position), so that a map
+ * of n keys costs O(n log n); the duplicate reported is the one that
+ * comes first in the file, as a walk from the top would find it. */
+struct key_at {
+	const char *text;
+	size_t pos;
+	const yaml_node_t *node;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int first_duplicate(struct loader *ld, struct key_at *keys, size_t n)
+{
+	const struct key_at *dup = NULL, *first = NULL;
+	char buf[112];
+	size_t i;
+
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	/* Within a run of equal keys, positions rise: only a run's second
+	 * key can be the earliest duplicate, and the key before it is the
+	 * run's first. */
+	for (i = 1; i < n; i++)
+		if (!strcmp(keys[i].text, keys[i - 1].text) &&
+		    (!dup || keys[i].pos < dup->pos)) {
+			dup = &keys[i];
+			first = &keys[i - 1];
+		}
+	if (!dup)
+		return 0;
+	return fail_node(ld, dup->node, "duplicate key '%s' (first at line "
+			 "%zu)", shown(dup->text, buf, sizeof(buf)),
+			 first->node->start_mark.line + 1);
+}
+
 static int check_keys(struct loader *ld, const yaml_node_t *map)
 {
-	yaml_node_pair_t *first = map->data.mapping.pairs.start;
-	yaml_node_pair_t *end = map->data.mapping.pairs.top, *p, *q;
-	char buf[112];
+	yaml_node_pair_t *start = map->data.mapping.pairs.start;
+	size_t n = (size_t)(map->data.mapping.pairs.top - start), i;
+	struct key_at *keys = calloc(n ? n : 1, sizeof(*keys));
+	int ret;
 
-	for (p = first; p < end; p++) {
-		yaml_node_t *k = node(ld, p->key);
+	if (!keys)
+		return sc_errf(ld->err, "%s: out of memory", ld->path);
+	for (i = 0; i < n; i++) {
+		yaml_node_t *k = node(ld, start[i].key);
 
-		if (k->type != YAML_SCALAR_NODE)
+		if (k->type != YAML_SCALAR_NODE) {
+			free(keys);
 			return fail_node(ld, k, "expected a name as key, "
 					 "found %s", type_name(k));
-		for (q = first; q < p; q++) {
-			yaml_node_t *prev = node(ld, q->key);
-
-			if (prev->type == YAML_SCALAR_NODE &&
-			    !strcmp(text_of(prev), text_of(k)))
-				return fail_node(ld, k, "duplicate key '%s' "
-						 "(first at line %zu)",
-						 shown(text_of(k), buf,
-						       sizeof(buf)),
-						 prev->start_mark.line + 1);
 		}
+		keys[i] = (struct key_at){ text_of(k), i, k };
 	}
-	return 0;
+	ret = first_duplicate(ld, keys, n);
+	free(keys);
+	return ret;
 }
 
 /* --- rules --- */
@@ -482,12 +527,49 @@ static int no_second_document(struct loader *ld, yaml_parser_t *parser)
 	return ret;
 }
 
+/* Walks the events alone first: nesting deeper than CONFIG_MAX_DEPTH is
+ * refused before libyaml's loader builds anything (its cost grows with
+ * depth times length: 100,000 brackets took a minute). */
+static int check_depth(struct loader *ld)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, ret = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return sc_errf(ld->err, "%s: out of memory", ld->path);
+	yaml_parser_set_input_string(&parser, ld->text, ld->size);
+	while (!done && !ret) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			ret = yaml_failure(ld, &parser);
+			break;
+		}
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			 ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > CONFIG_MAX_DEPTH)
+			ret = fail_at(ld, ev.start_mark.line,
+				      ev.start_mark.column, "nested deeper "
+				      "than %d levels", CONFIG_MAX_DEPTH);
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
 static int parse(struct loader *ld)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	int ret;
 
+	if (check_depth(ld))
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return sc_errf(ld->err, "%s: out of memory", ld->path);
 	yaml_parser_set_input_string(&parser, ld->text, ld->size);
@@ -508,52 +590,17 @@ static int parse(struct loader *ld)
 
 /* --- files --- */
 
-static int read_all(int fd, unsigned char **text, size_t *size)
-{
-	size_t cap = 0, n = 0;
-	unsigned char *buf = NULL;
-	ssize_t got;
-
-	for (;;) {
-		if (sc_grow(&buf, &cap, n + 4096, 1)) {
-			errno = ENOMEM;
-			break;
-		}
-		got = read(fd, buf + n, cap - n);
-		if (got == 0) {
-			*text = buf;
-			*size = n;
-			return 0;
-		}
-		if (got < 0 && errno != EINTR)
-			break;
-		if (got > 0)
-			n += (size_t)got;
-	}
-	free(buf);
-	return -1;
-}
-
 static int read_file(const char *path, unsigned char **text, size_t *size,
 		     struct sc_err *err)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret;
+	char *data;
+	struct sc_err why;
 
-	if (fd < 0)
-		return sc_errf(err, "%s: cannot open: %s", path,
-			       strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		return sc_errf(err, "%s: cannot open: %s", path,
-			       strerror(EISDIR));
-	}
-	ret = read_all(fd, text, size);
-	if (ret)
-		sc_errf(err, "%s: cannot read: %s", path, strerror(errno));
-	close(fd);
-	return ret;
+	if (sc_file_read(path, CONFIG_MAX_BYTES, &data, size, &st, &why))
+		return sc_errf(err, "%s: %s", path, why.msg);
+	*text = (unsigned char *)data;
+	return 0;
 }
 
 /* The file's settings go on top of what c holds; on an error c is left
@@ -582,11 +629,12 @@ static int adopt(struct sc_config *c, struct sc_config *tmp)
 	return 0;
 }
 
-int sc_config_load(struct sc_config *c, const char *path, struct sc_err *err)
+int sc_config_parse(struct sc_config *c, const char *path,
+		    const unsigned char *text, size_t size, struct sc_err *err)
 {
 	struct sc_config tmp = *c;
-	struct loader ld = { .path = path, .c = &tmp, .err = err };
-	unsigned char *text = NULL;
+	struct loader ld = { .path = path, .c = &tmp, .err = err,
+			     .text = text, .size = size };
 	int ret;
 
 	tmp.suppress = NULL;
@@ -594,17 +642,24 @@ int sc_config_load(struct sc_config *c, const char *path, struct sc_err *err)
 	tmp.path = strdup(path);
 	if (!tmp.path)
 		return sc_errf(err, "%s: out of memory", path);
-	if (read_file(path, &text, &ld.size, err)) {
-		free(tmp.path);
-		return -1;
-	}
-	ld.text = text;
 	ret = parse(&ld);
-	free(text);
 	if (!ret && adopt(c, &tmp))
 		ret = sc_errf(err, "%s: out of memory", path);
 	if (ret)
 		sc_config_free(&tmp);
+	return ret;
+}
+
+int sc_config_load(struct sc_config *c, const char *path, struct sc_err *err)
+{
+	unsigned char *text = NULL;
+	size_t size;
+	int ret;
+
+	if (read_file(path, &text, &size, err))
+		return -1;
+	ret = sc_config_parse(c, path, text, size, err);
+	free(text);
 	return ret;
 }
 

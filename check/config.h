@@ -30,8 +30,15 @@ struct sc_config {
 void sc_config_defaults(struct sc_config *c);
 
 /* Reads path into c.  Errors name "PATH:LINE:COLUMN: problem" (YAML
- * syntax, an unknown key or rule, a bad value). */
+ * syntax, an unknown key or rule, a bad value, nesting deeper than 32
+ * levels), or "PATH: problem" for the file itself: it must be a regular
+ * file (never opened otherwise: a FIFO would block) of at most 1 MiB. */
 int sc_config_load(struct sc_config *c, const char *path, struct sc_err *err);
+
+/* The same for size bytes of YAML at text; path names them in errors.
+ * On an error c is left as it was. */
+int sc_config_parse(struct sc_config *c, const char *path,
+		    const unsigned char *text, size_t size, struct sc_err *err);
 
 /* Finds .scstool.yaml in the current directory or the nearest parent.
  * Returns 1 with its path in buf, 0 when there is none, -1 on error. */

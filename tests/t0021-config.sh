@@ -365,7 +365,7 @@ expect "a missing config file: exit 2, one line, PATH: cannot open" '
 
 expect "a folder as config file: exit 2, one line" '
 	fresh && mkdir -p confdir && scx 2 check --config confdir p.o &&
-	[ "$(wc -l <err)" -eq 1 ] && grep -q "^confdir: cannot open: " err'
+	[ "$(wc -l <err)" -eq 1 ] && grep -q "^confdir: is a directory, not a regular file$" err'
 
 expect "lint refuses a bad config the same way" '
 	scx 2 lint --config b7.yaml p.orig && [ "$(wc -l <err)" -eq 1 ] &&
