@@ -65,6 +65,7 @@ bench: deps
 	@$(MAKE) --no-print-directory scstool runtime
 	@bash bench/bench.sh
 	@bash bench/runtime.sh
+	@bash bench/scaling.sh
 
 # The stress test against deliberately unsafe writers (tests/stress.sh):
 # proves the stress test can fail, and measures how often.

@@ -96,6 +96,12 @@ int sc_table_read(const struct sc_object *obj, const struct sc_arch *arch,
 	if (sc_object_linked(obj))
 		return sc_errf(err, SC_TABLE_SECTION " is resolved (a linked "
 			       "file): no relocations to read");
+	/* Only a table with bytes in the file: a NOBITS one claims any size
+	 * at no cost, and its entries would be allocated from the claim. */
+	if (obj->sections[table].shdr.sh_type != SHT_PROGBITS)
+		return sc_errf(err, SC_TABLE_SECTION " is of type %u, not "
+			       "SHT_PROGBITS: a table has its entries in the "
+			       "file", obj->sections[table].shdr.sh_type);
 	if (obj->sections[table].shdr.sh_size % SC_TABLE_ENTSIZE)
 		return sc_errf(err, SC_TABLE_SECTION ": size %llu is not a "
 			       "multiple of %d", (unsigned long long)

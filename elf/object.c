@@ -105,6 +105,40 @@ static int check_section_bounds(const struct sc_object *obj, size_t i,
 	return 0;
 }
 
+/* Compressed sections (-gz debug info) are inflated by libdw when source
+ * lines are read, to the size their headers claim.  Inflating is the one
+ * step whose cost the file's size does not bound (a few bytes of zlib
+ * can claim gigabytes), so the claims together may be at most 64 times
+ * the file, plus 16 MiB: debug info compresses 3 to 10 times. */
+#define SC_INFLATE_FACTOR 64
+#define SC_INFLATE_SLACK (16u << 20)
+
+static int check_compressed(const struct sc_object *obj, struct sc_err *err)
+{
+	uint64_t total = 0, limit;
+	size_t i;
+	GElf_Chdr chdr;
+
+	limit = (uint64_t)obj->size * SC_INFLATE_FACTOR + SC_INFLATE_SLACK;
+	for (i = 1; i < obj->nsections; i++) {
+		const struct sc_section *s = &obj->sections[i];
+
+		if (s->shdr.sh_type == SHT_NOBITS ||
+		    !(s->shdr.sh_flags & SHF_COMPRESSED) ||
+		    !gelf_getchdr(s->scn, &chdr))
+			continue;
+		total += chdr.ch_size < limit ? chdr.ch_size : limit;
+		if (total >= limit)
+			return sc_errf(err, "section %zu (%s): compressed "
+				       "sections claim %llu bytes or more "
+				       "inflated, over %d times the file's "
+				       "%zu bytes", i, s->name,
+				       (unsigned long long)total,
+				       SC_INFLATE_FACTOR, obj->size);
+	}
+	return 0;
+}
+
 static int load_sections(struct sc_object *obj, struct sc_err *err)
 {
 	size_t i;
@@ -140,7 +174,7 @@ static int load_sections(struct sc_object *obj, struct sc_err *err)
 		if (check_section_bounds(obj, i, err))
 			return -1;
 	}
-	return 0;
+	return check_compressed(obj, err);
 }
 
 static size_t find_table_of_type(const struct sc_object *obj, unsigned type,
