@@ -48,9 +48,14 @@ const char *sc_kind_name(enum sc_kind kind)
 const cs_insn *sc_arch_decode_at(csh h, cs_insn *insn, const uint8_t *bytes,
 				 size_t size, uint64_t off)
 {
+	return sc_arch_decode_addr(h, insn, bytes, size, off, off);
+}
+
+const cs_insn *sc_arch_decode_addr(csh h, cs_insn *insn, const uint8_t *bytes,
+				   size_t size, uint64_t off, uint64_t addr)
+{
 	const uint8_t *code;
 	size_t left;
-	uint64_t addr = off;
 
 	if (off >= size || size - off < 4)
 		return NULL;

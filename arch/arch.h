@@ -90,6 +90,17 @@ struct sc_site_view {
 	struct sc_err *err;
 };
 
+/* Code in a linked file, for a backend to recognise. */
+struct sc_code_view {
+	const uint8_t *bytes;		/* the section's */
+	size_t size;
+	uint64_t off;			/* where the code starts in it */
+	uint64_t addr;			/* and its address */
+	const GElf_Ehdr *ehdr;
+	csh detail;			/* Capstone, with detail, in the file's
+					 * mode */
+};
+
 struct sc_arch {
 	const char *name;
 	uint16_t machine;
@@ -163,13 +174,12 @@ struct sc_arch {
 	 * ELFv2's local entry point (after the TOC setup, st_other bits 5-7,
 	 * ELFv2 ABI 3.4.1).  May be NULL: 0. */
 	uint64_t (*local_entry)(const GElf_Sym *sym, const GElf_Ehdr *ehdr);
-	/* Where no symbol names the trampolines: does the code at off (at
-	 * address addr) have a trampoline's own shape?  The name of that
-	 * shape, or NULL; *key is the address of the key the trampoline
-	 * reads, when its code names one, else 0.  May be NULL. */
-	const char *(*trampoline_code)(const uint8_t *bytes, size_t size,
-				       uint64_t off, uint64_t addr,
-				       const GElf_Ehdr *ehdr, uint64_t *key);
+	/* Where no symbol names the trampolines: has the code c shows a
+	 * trampoline's own shape?  The name of that shape, or NULL; *key is
+	 * the address of the key the trampoline reads, when its code names
+	 * one, else 0.  May be NULL. */
+	const char *(*trampoline_code)(const struct sc_code_view *c,
+				       uint64_t *key);
 };
 
 /* The backend for this ELF header, or NULL. */
@@ -182,6 +192,11 @@ cs_mode sc_arch_cs_mode(const struct sc_arch *arch, const GElf_Ehdr *ehdr);
  * NULL; insn must come from cs_malloc(h). */
 const cs_insn *sc_arch_decode_at(csh h, cs_insn *insn, const uint8_t *bytes,
 				 size_t size, uint64_t off);
+
+/* Decodes the 4-byte instruction at off as if at address addr (branch
+ * targets and addresses are then absolute), or NULL. */
+const cs_insn *sc_arch_decode_addr(csh h, cs_insn *insn, const uint8_t *bytes,
+				   size_t size, uint64_t off, uint64_t addr);
 
 const char *sc_kind_name(enum sc_kind kind);
 

@@ -685,12 +685,17 @@ static bool shape_at(const struct verify *v, uint64_t t, uint64_t *key)
 	const uint8_t *bytes;
 	struct sc_err err;
 
+	struct sc_code_view c;
+
 	*key = 0;
-	return v->arch->trampoline_code && sec &&
-	       !sc_section_bytes(v->obj, sec, &bytes, &size, &err) &&
-	       v->arch->trampoline_code(bytes, size,
-					t - v->obj->sections[sec].shdr.sh_addr,
-					t, &v->obj->ehdr, key);
+	if (!v->arch->trampoline_code || !sec ||
+	    sc_section_bytes(v->obj, sec, &bytes, &size, &err))
+		return false;
+	c = (struct sc_code_view){
+		.bytes = bytes, .size = size,
+		.off = t - v->obj->sections[sec].shdr.sh_addr, .addr = t,
+		.ehdr = &v->obj->ehdr, .detail = v->dec.detail };
+	return v->arch->trampoline_code(&c, key) != NULL;
 }
 
 /* A branch must reach the trampoline of the entry's key; without a

@@ -154,6 +154,28 @@ expect "ppc64le: control: such a call to another entry's trampoline is still wro
 	wword toc-key.exe $((to + 4)) $(( (k & ~3) - 4 + (k0 & 3) )) &&
 	scx 1 verify toc-key.exe && findings_n err error wrong-target 1'
 
+# libscs's trampolines, in each architecture's own shape, which names the
+# key: a stripped program (no symbol for its hidden keys and trampolines)
+# is still checked branch by branch.
+for a in $ARCHES; do
+	T=$(target $a)
+	expect "$a: a libscs program: verify passes, and stripped, by the trampolines' code" '
+		build clang scs-arch.c scs-'$a'.o '"$T"' -I"$TEST_ROOT/runtime/include" &&
+		scx 0 check scs-'$a'.o &&
+		ld.lld -T "$TEST_ROOT/runtime/scs.ld" -e _start -o scs-'$a'.exe scs-'$a'.o 2>lerr &&
+		empty lerr && scx 0 verify scs-'$a'.exe && empty err &&
+		llvm-strip -o scs-'$a'-s.exe scs-'$a'.exe && ! nm scs-'$a'-s.exe 2>/dev/null | grep -q __SCT__ &&
+		scx 0 verify --stats scs-'$a'-s.exe && empty err &&
+		grep -q "^scs-'$a'-s.exe: 2 entries checked" out'
+
+	expect "$a: stripped, an entry given the other call's key: wrong-target, by the key the code reads" '
+		cp scs-'$a'-s.exe scs-'$a'-k.exe && to=$(secinfo scs-'$a'-k.exe .static_call_sites | cut -d" " -f2) &&
+		k1=$(( 12 + $(rword scs-'$a'-s.exe $((to + 12))) )) &&
+		wword scs-'$a'-k.exe $((to + 4)) $(( k1 - 4 )) &&
+		scx 1 verify scs-'$a'-k.exe && findings_n err error wrong-target 1 &&
+		grep -q "branches to a trampoline whose code reads the key at 0x[0-9a-f]*, not the entry.s key" err'
+done
+
 expect "the cond sites of every architecture are in the linked tables" '
 	for a in '"$ARCHES"'; do
 		"$SCSTOOL" dump $a.exe | gawk "NR > 1 { print \$3 }" | grep -qx cond ||

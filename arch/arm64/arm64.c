@@ -122,6 +122,46 @@ static enum sc_form arm64_site_form(const uint8_t *bytes, size_t size,
 	return insn->id == ARM64_INS_RET ? SC_FORM_RET : SC_FORM_OTHER;
 }
 
+/* libscs's trampoline (runtime/include/scs/static_call_arch.h): the
+ * patched b, then brk #0x5c5, then adrp x16 and ldr x16, [x16, #lo] that
+ * load the key's slot at key + 8, and br x16.  Capstone decodes each word
+ * at its address, so adrp gives the page and ldr the offset in it. */
+static const char *arm64_trampoline_code(const struct sc_code_view *c,
+					 uint64_t *key)
+{
+	cs_insn *in = cs_malloc(c->detail);
+	const cs_insn *i;
+	const char *shape = NULL;
+	uint64_t page;
+
+	*key = 0;
+	if (!in)
+		return NULL;
+	i = sc_arch_decode_addr(c->detail, in, c->bytes, c->size, c->off + 4,
+				c->addr + 4);
+	if (i && i->id == ARM64_INS_BRK && i->detail->arm64.op_count == 1 &&
+	    i->detail->arm64.operands[0].imm == 0x5c5) {
+		shape = "libscs's trampoline";
+		i = sc_arch_decode_addr(c->detail, in, c->bytes, c->size,
+					c->off + 8, c->addr + 8);
+		if (i && i->id == ARM64_INS_ADRP &&
+		    i->detail->arm64.op_count == 2) {
+			page = (uint64_t)i->detail->arm64.operands[1].imm;
+			i = sc_arch_decode_addr(c->detail, in, c->bytes,
+						c->size, c->off + 12,
+						c->addr + 12);
+			if (i && i->id == ARM64_INS_LDR &&
+			    i->detail->arm64.op_count == 2 &&
+			    i->detail->arm64.operands[1].type == ARM64_OP_MEM)
+				*key = page + (uint64_t)(int64_t)
+				       i->detail->arm64.operands[1].mem.disp
+				       - 8;
+		}
+	}
+	cs_free(in, 1);
+	return shape;
+}
+
 const struct sc_arch sc_arch_arm64 = {
 	.name = "arm64",
 	.machine = EM_AARCH64,
@@ -147,6 +187,7 @@ const struct sc_arch sc_arch_arm64 = {
 	.branch_target = arm64_branch_target,
 	.site_rules = arm64_site_rules,
 	.site_form = arm64_site_form,
+	.trampoline_code = arm64_trampoline_code,
 	.accepted = { "bl or nop",
 		      "b, b.cond, cbz, cbnz, tbz, tbnz or ret" },
 };

@@ -262,6 +262,59 @@ static uint64_t ppc64_local_entry(const GElf_Sym *sym, const GElf_Ehdr *ehdr)
 	return PPC64_LOCAL_ENTRY_OFFSET(sym->st_other);
 }
 
+/* The immediate of `addis` or `addi 12,12,IMM` (id) decoded as i. */
+static bool r12_imm(const cs_insn *i, unsigned id, int64_t *imm)
+{
+	const cs_ppc *p;
+
+	if (!i || i->id != id)
+		return false;
+	p = &i->detail->ppc;
+	if (p->op_count != 3 || p->operands[2].type != PPC_OP_IMM)
+		return false;
+	/* A signed 16-bit field, which Capstone 4 gives unsigned. */
+	*imm = (int16_t)p->operands[2].imm;
+	return true;
+}
+
+/* libscs's trampoline (runtime/include/scs/static_call_arch.h): the
+ * patched b, then trap and mflr 0, then bcl 20,31 to the next word (at
+ * +16), whose address addis/addi 12,12 (at +24, +28) turn into the key's
+ * slot at key + 8 (ppc64) or key + 4 (ppc32). */
+static const char *ppc_trampoline_code(const struct sc_code_view *c,
+				       uint64_t *key)
+{
+	cs_insn *in = cs_malloc(c->detail);
+	const cs_insn *i;
+	const char *shape = NULL;
+	int64_t hi, lo;
+	uint64_t slot = c->ehdr->e_ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
+
+	*key = 0;
+	if (!in)
+		return NULL;
+	i = sc_arch_decode_addr(c->detail, in, c->bytes, c->size, c->off + 4,
+				c->addr + 4);
+	if (i && i->id == PPC_INS_TRAP &&
+	    (i = sc_arch_decode_addr(c->detail, in, c->bytes, c->size,
+				     c->off + 8, c->addr + 8)) &&
+	    i->id == PPC_INS_MFLR) {
+		shape = "libscs's trampoline";
+		if (r12_imm(sc_arch_decode_addr(c->detail, in, c->bytes,
+						c->size, c->off + 24, 0),
+			    PPC_INS_ADDIS, &hi) &&
+		    r12_imm(sc_arch_decode_addr(c->detail, in, c->bytes,
+						c->size, c->off + 28, 0),
+			    PPC_INS_ADDI, &lo))
+			*key = c->addr + 16 + (uint64_t)(hi * 65536 + lo) -
+			       slot;
+		if (slot == 4)
+			*key = (uint32_t)*key;
+	}
+	cs_free(in, 1);
+	return shape;
+}
+
 #define PPC_COMMON \
 	.cs_arch = CS_ARCH_PPC, \
 	.insn_width = 4, \
@@ -276,6 +329,7 @@ static uint64_t ppc64_local_entry(const GElf_Sym *sym, const GElf_Ehdr *ehdr)
 	}, \
 	.kind_at = ppc_kind_at, \
 	.site_form = ppc_site_form, \
+	.trampoline_code = ppc_trampoline_code, \
 	.accepted = { "bl or nop", "b, a relative bc form or blr" }, \
 	.branch_target = ppc_branch_target
 

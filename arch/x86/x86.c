@@ -273,18 +273,18 @@ static int64_t disp32(const uint8_t *p)
  * - libscs's on i386: three int3, `call 1f` (e8 00 00 00 00), then at 1:
  *   push %eax; mov 4(%esp),%eax; mov disp32(%eax),%eax, where 1: + disp32
  *   is the slot at key + 4. */
-static const char *x86_trampoline_code(const uint8_t *bytes, size_t size,
-				       uint64_t off, uint64_t addr,
-				       const GElf_Ehdr *ehdr, uint64_t *key)
+static const char *x86_trampoline_code(const struct sc_code_view *c,
+				       uint64_t *key)
 {
 	static const uint8_t ud1[] = { 0x0f, 0xb9, 0xcc };
 	static const uint8_t scs64[] = { 0xcc, 0xcc, 0xcc, 0xff, 0x25 };
 	static const uint8_t scs32[] = { 0xcc, 0xcc, 0xcc, 0xe8, 0, 0, 0, 0,
 					 0x50, 0x8b, 0x44, 0x24, 0x04, 0x8b,
 					 0x80 };
-	const uint8_t *p = bytes + off;
-	size_t left = off < size ? size - off : 0;
-	bool is64 = ehdr->e_ident[EI_CLASS] == ELFCLASS64;
+	const uint8_t *p = c->bytes + c->off;
+	size_t left = c->off < c->size ? c->size - c->off : 0;
+	bool is64 = c->ehdr->e_ident[EI_CLASS] == ELFCLASS64;
+	uint64_t addr = c->addr;
 
 	*key = 0;
 	if (left >= 8 && !memcmp(p + 5, ud1, sizeof(ud1)))
