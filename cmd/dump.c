@@ -37,7 +37,8 @@ void cmd_dump_help(FILE *out)
 		"instead of\n"
 		"                     the file's own: for a stripped vmlinux\n"
 		"      --format F     text (default), yaml or sarif\n"
-		"      --report FILE  write the report to FILE, not stdout\n"
+		"      --report FILE  write the report to FILE (a regular file, replaced;\n"
+		"                     - is stdout)\n"
 		"      --stats        sites by kind and key\n"
 		"  -h, --help         show this help\n");
 }
