@@ -14,7 +14,8 @@
  * of the fallback: a blocking system call in another thread may return
  * EINTR if it does not restart (SA_RESTART is set), and a thread that
  * blocks the signal delays every update until it unblocks it (reported
- * after one second).
+ * after one second; meanwhile SIGTERM, SIGINT, SIGHUP and SIGQUIT with their
+ * default action still end the process).
  *
  * Nothing here allocates: the fallback runs while int3s are in the text,
  * and a thread stopped at one may hold the allocator's lock. */
@@ -113,6 +114,28 @@ static void round_reap(pid_t pid, int n)
 			atomic_fetch_sub(&round_.pending, 1);
 }
 
+/* The patch lock blocks asynchronous signals.  While the fallback waits a
+ * long time for a thread that does not answer, a pending signal whose
+ * action is to end the process must still end it: nothing is lost by
+ * dying, and the program could not be stopped with SIGTERM otherwise. */
+static void let_fatal_signals_through(void)
+{
+	static const int fatal[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+	struct sigaction sa;
+	sigset_t pend, un;
+	size_t i;
+
+	if (sigpending(&pend))
+		return;
+	sigemptyset(&un);
+	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		if (sigismember(&pend, fatal[i]) &&
+		    !sigaction(fatal[i], NULL, &sa) &&
+		    !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL)
+			sigaddset(&un, fatal[i]);
+	pthread_sigmask(SIG_UNBLOCK, &un, NULL);
+}
+
 /* Signals the n threads in round_.tid and waits for them. */
 static void round_run(int n)
 {
@@ -135,6 +158,8 @@ static void round_run(int n)
 			if (++waited == 100)
 				scs_report("waiting for a thread that does not "
 					   "take signal %d", scs_rt.sync_signal);
+			if (waited >= 100)
+				let_fatal_signals_through();
 		}
 	}
 	atomic_store(&round_.n, 0);

@@ -27,6 +27,12 @@ expect "with no handler of the program, a foreign int3 still kills it with SIGTR
 expect "fork() while another thread updates: 300 children see whole sites, read-only text" '
 	timeout 120 ./signals fork >f.out 2>&1 && grep -qx ok f.out || { cat f.out; false; }'
 
+expect "signal fallback, a thread that blocks every signal: reported after a second; SIGTERM still ends the update" '
+	SCS_SYNC=signal SCS_SYNC_SIGNAL=40 timeout -k 20 4 ./signals stuck >k.out 2>&1; s=$?
+	[ $s -eq 124 ] && grep -qx updating k.out &&
+	grep -q "^libscs: waiting for a thread that does not take signal 40$" k.out ||
+	{ echo "exit status $s (124: ended by SIGTERM, 137: needed SIGKILL)"; cat k.out; false; }'
+
 expect "a thread that blocks SIGTRAP: 20,000 updates use the jump-to-self guard, nothing dies" '
 	timeout 300 ./stress -B -t 2 -n 20000 >b.out 2>&1 &&
 	gawk "/^stress:/ { for (i = 1; i < NF; i++) if (\$i == \"noint3\") n = \$(i + 1) } END { exit n != 20000 }" b.out ||

@@ -10,6 +10,9 @@
  *                    the main thread forks: each child finds every site
  *                    whole (no int3, no jump-to-self), its text read-only,
  *                    its calls right, and can update static calls itself.
+ *   signals stuck    (with SCS_SYNC=signal) a thread blocks every signal,
+ *                    the fallback's too, so an update waits for it for ever;
+ *                    SIGTERM must still end the process.
  * Prints "ok" or FAIL lines. */
 #include <pthread.h>
 #include <signal.h>
@@ -163,6 +166,35 @@ static int forks(void)
 	return 0;
 }
 
+/* A worker that blocks every signal, the fallback's included: SIGTERM can
+ * then only reach the updating thread, which holds the patch lock. */
+static void *blocker(void *arg)
+{
+	sigset_t s;
+
+	(void)arg;
+	sigfillset(&s);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	atomic_store(&stop, 1);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int stuck(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, blocker, NULL);
+	while (!atomic_load(&stop))
+		usleep(1000);
+	printf("updating\n");
+	fflush(stdout);
+	static_call_update(s_op, two);	/* waits for the blocker for ever */
+	printf("FAIL the update returned\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -176,6 +208,8 @@ int main(int argc, char **argv)
 		return 1;
 	} else if (!strcmp(m, "fork"))
 		forks();
+	else if (!strcmp(m, "stuck"))
+		return stuck();
 	else
 		return 2;
 	printf(wrong ? "FAIL\n" : "ok\n");
