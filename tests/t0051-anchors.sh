@@ -26,24 +26,25 @@ for cc in $COMPILERS; do
 		readelf -sW '$n'.orig | grep -Eq " 5 OBJECT +LOCAL .* tbl\$" &&
 		readelf -sW '$n'.orig | grep -Eq " 0 NOTYPE +LOCAL .* inner\$"'
 
-	expect "$cc: only the real prefix and the misplaced relocation are errors; the data is a note" '
-		scx 1 lint -v -W cacheline=off '$n'.orig && [ "$(wc -l <err)" -eq 3 ] &&
+	expect "$cc: only the real prefix and the misplaced relocations are errors; the data is a note" '
+		scx 1 lint -v -W cacheline=off '$n'.orig && [ "$(wc -l <err)" -eq 4 ] &&
 		findings_n err error prefixed-branch 1 && grep -q ": asm_pfx+0x0: .*\[prefixed-branch\]\$" err &&
-		findings_n err error not-on-boundary 1 && grep -q ": asm_ff+0x3: .*\[not-on-boundary\]\$" err &&
+		findings_n err error not-on-boundary 2 && grep -q ": asm_ff+0x3: .*\[not-on-boundary\]\$" err &&
+		grep -q ": asm_sib+0x3: .*\[not-on-boundary\]\$" err &&
 		findings_n err note not-a-branch 1 && grep -q ": tbl+0x1: data reference .*\[not-a-branch\]\$" err'
 
 	cp $n.orig $n.o
-	expect "$cc: the NOTYPE code, the code after the object and the labelled code are sites; the data is not" '
+	expect "$cc: the NOTYPE code, the code after the objects and the labelled code are sites; the data is not" '
 		scx 0 check -W prefixed-branch=warning -W not-on-boundary=warning '$n'.o &&
 		{ echo "$(fn_site '$n'.orig asm_nop) __SCK__foo 0"; echo "$(fn_site '$n'.orig asm_cs) __SCK__foo 0"
-		  echo "$(sym_end '$n'.orig tbl) __SCK__foo 1"; echo "$(fn_site '$n'.orig inner) __SCK__foo 0"; } |
+		  echo "$(sym_end '$n'.orig blob) __SCK__foo 1"; echo "$(fn_site '$n'.orig inner) __SCK__foo 0"; } |
 		sort >want && table_set '$n'.o >got && diff want got'
 
 	expect "$cc: dump names each site after its NOTYPE symbol or label" '
 		scx 0 dump '$n'.o &&
 		grep -q "^  [^ ]*  asm_nop+0x0  call " out && grep -q "^  [^ ]*  asm_cs+0x0  call " out &&
 		grep -q "^  [^ ]*  inner+0x0  call " out &&
-		grep -q "^  $(sym_end '$n'.orig tbl)  $(sym_end '$n'.orig tbl)  tail " out'
+		grep -q "^  $(sym_end '$n'.orig blob)  $(sym_end '$n'.orig blob)  tail " out'
 done
 
 # The same object swept from the section's start, as when only STT_FUNC

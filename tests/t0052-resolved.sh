@@ -70,6 +70,17 @@ expect "control: a trampoline in its own section gives relocated branches, all s
 	cp own.o own.orig && scx 0 check -W cacheline=off -W cond-tail=off own.o && empty err &&
 	expected_sites own.orig >want && [ "$(wc -l <want)" -eq 5 ] && table_set own.o >got && diff want got'
 
+# A relocated branch's bytes say nothing of its target (a RELA field holds
+# 0): with a global trampoline right after the call, gas keeps the
+# relocation, and the zero displacement happens to reach the trampoline.
+# It is a site, not a resolved branch.
+expect "a relocated call whose zero displacement reaches the trampoline after it is a site, not resolved" '
+	printf "\t.text\n\t.globl caller\n\t.type caller, @function\ncaller:\n\tcall __SCT__glob\n\t.size caller, .-caller\n\t.globl __SCT__glob\n\t.type __SCT__glob, @function\n__SCT__glob:\n\tret\n\t.size __SCT__glob, .-__SCT__glob\n\t.data\n\t.globl __SCK__glob\n__SCK__glob:\n\t.quad 0\n" >next.s &&
+	gcc -c next.s -o next.o && readelf -rW next.o | grep -q "R_X86_64_PLT32 .* __SCT__glob - 4" &&
+	objdump -d next.o | grep -q "call .*<__SCT__glob>" &&
+	scx 0 check -v -W cacheline=off next.o && empty err &&
+	[ "$(table_set next.o)" = ".text+0x0 __SCK__glob 0" ]'
+
 # --- Fixed width: every aligned word is decoded ---
 for T in aarch64-linux-gnu powerpc64le-linux-gnu powerpc-linux-gnu; do
 	expect "$T: bl, b and two conditional forms resolved in their section: four warnings; the branch to a trampoline in its own section is a site" '
