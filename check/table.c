@@ -53,7 +53,11 @@ static int read_field(const struct sc_object *obj, const struct sc_arch *arch,
 			       "to %s, which is not defined in a section",
 			       (unsigned long long)r->offset, sym->name);
 	e->section = sym->shndx;
-	e->offset = sym->sym.st_value + r->addend;
+	/* Address arithmetic wraps at the class's width, as the loader's
+	 * does: in ELF32, a symbol at 0xf8000000 plus 0x08000017 is 0x17. */
+	e->offset = sym->sym.st_value + (uint64_t)r->addend;
+	if (gelf_getclass(obj->elf) == ELFCLASS32)
+		e->offset = (uint32_t)e->offset;
 	return 0;
 }
 
