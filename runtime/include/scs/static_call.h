@@ -28,7 +28,9 @@
  *   function to call across modules.
  * - Build with GNU C (gcc or clang), -O1 or higher: at -O0 a compiler may
  *   call the trampoline through a register, which works but is never
- *   patched inline.
+ *   patched inline.  C++ (g++, clang++) works too: a call
+ *   defined in a namespace is named from inside it, and a return-0 target
+ *   needs a cast through void * (no implicit conversion from void *).
  * - static_call_update() and static_call_update_batch() take a process-wide
  *   lock and are not async-signal-safe: never call them from a signal
  *   handler.  static_call() and static_call_query() are safe anywhere.
@@ -188,9 +190,14 @@ SCS_API int scs_for_each_site(int (*fn)(const struct scs_site_info *, void *),
 
 #include <scs/static_call_arch.h>
 
+/* The asm labels give the key and trampoline their plain names in C++ too
+ * (and inside a namespace), where the compiler would otherwise mangle them
+ * and miss the trampoline, which is defined in assembly. */
 #define DECLARE_STATIC_CALL(name, func)					\
-	extern __SCS_HIDDEN struct static_call_key __SCK__##name;	\
-	extern __SCS_HIDDEN __typeof__(func) __SCT__##name
+	extern __SCS_HIDDEN struct static_call_key __SCK__##name	\
+		__asm__("__SCK__" #name);				\
+	extern __SCS_HIDDEN __typeof__(func) __SCT__##name		\
+		__asm__("__SCT__" #name)
 
 #define __SCS_TRAMP_AT(name, off)					\
 	((void *)((char *)(void *)__SCT__##name + (off)))
