@@ -35,7 +35,9 @@ struct cu_range {
 struct sc_lines {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
-	char *image;		/* the object's bytes, for libdwfl to relocate */
+	char *image;		/* a copy of the object's bytes, for libdwfl
+				 * to write to; NULL when it reads the
+				 * model's own (see needs_copy) */
 	Elf *elf;		/* libdwfl's copy, with its section layout */
 	Dwarf *dw;
 	/* DWARF address = sh_addr + offset + shift: libdwfl's address
@@ -100,25 +102,46 @@ static bool has_line_table(const struct sc_object *obj)
 	return false;
 }
 
+/* Would libdwfl write to the image?  It applies a relocatable object's
+ * relocations to the debug sections in place, and decompressing a
+ * section (SHF_COMPRESSED, or GNU's .zdebug) rewrites its header, which
+ * libelf keeps inside an image given by elf_memory.  A linked file with
+ * plain sections is only read: sharing the model's bytes spares a copy of
+ * the whole file (a vmlinux with its DWARF is 340 MB). */
+static bool needs_copy(const struct sc_object *obj)
+{
+	size_t i;
+
+	if (obj->ehdr.e_type == ET_REL)
+		return true;
+	for (i = 1; i < obj->nsections; i++)
+		if ((obj->sections[i].shdr.sh_flags & SHF_COMPRESSED) ||
+		    !strncmp(obj->sections[i].name, ".zdebug", 7))
+			return true;
+	return false;
+}
+
 /* libdwfl reads the bytes the model read, never the file again (which
- * may have changed since), from its own copy: it applies relocations to
- * the debug sections in place. */
+ * may have changed since); from its own copy when it would write. */
 static int report(struct sc_lines *l, const struct sc_object *obj,
 		  struct sc_err *err)
 {
 	GElf_Addr bias;
+	char *image = (char *)obj->image;	/* only read: needs_copy */
 
-	l->image = malloc(obj->size);
-	if (!l->image) {
-		sc_lines_close(l);
-		return sc_errf(err, "out of memory");
+	if (needs_copy(obj)) {
+		image = l->image = malloc(obj->size);
+		if (!l->image) {
+			sc_lines_close(l);
+			return sc_errf(err, "out of memory");
+		}
+		memcpy(l->image, obj->image, obj->size);
 	}
-	memcpy(l->image, obj->image, obj->size);
 	l->dwfl = dwfl_begin(&offline_callbacks);
 	if (!l->dwfl)
 		return dwfl_failure(l, err, "cannot start libdwfl");
 	l->mod = dwfl_report_offline_memory(l->dwfl, obj->path, obj->path,
-					    l->image, obj->size);
+					    image, obj->size);
 	if (!l->mod)
 		return dwfl_failure(l, err, "cannot read DWARF");
 	if (dwfl_report_end(l->dwfl, NULL, NULL) != 0)

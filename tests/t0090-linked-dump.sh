@@ -152,4 +152,28 @@ expect "its YAML report validates: vaddr the address, kind other, null ~" '
 	grep -q "sites\.0\.vaddr=0x4" flat && grep -q "sites\.0\.kind=other" flat &&
 	grep -q "sites\.0\.null=~" flat'
 
+# Source lines of a linked file: libdwfl reads the model's own bytes (no
+# copy of the file: a vmlinux with its DWARF is 340 MB), and a copy when
+# it would write to them (compressed debug sections).  Either way each
+# site's source is what addr2line says of its address.
+# same_as_addr2line EXE: every site of dump's YAML report has a source,
+# and it is addr2line's line for its vaddr.
+same_as_addr2line() {
+	"$SCSTOOL" dump --format=yaml "$1" >y && "$RC" yaml y >flat &&
+	gawk -F= "/sites\.[0-9]+\.vaddr=/ { a = \$2 } /sites\.[0-9]+\.source=/ { print a, \$2 }" flat >got &&
+	[ "$(wc -l <got)" -eq "$(wc -l <gcc.want)" ] && ! grep -q " ~\$" got &&
+	cut -d" " -f1 got | addr2line -e "$1" | sed "s/ (discriminator [0-9]*)//" >lines &&
+	paste -d" " <(cut -d" " -f1 got) lines | diff - got
+}
+expect "a linked file with DWARF: each site's source is what addr2line says" '
+	build gcc kinds.c g.o -g && scx 0 check g.o &&
+	gcc -nostdlib -no-pie -Wl,-e,f_call -o g.exe g.o stubs-gcc.o &&
+	readelf -SW g.exe | grep -q " \.debug_line .* 0 *0 *1$" &&
+	same_as_addr2line g.exe'
+
+expect "the same with compressed debug sections (libdwfl then writes to a copy)" '
+	gcc -nostdlib -pie -Wl,-e,f_call -Wl,--compress-debug-sections=zlib -o gz.exe g.o stubs-gcc.o &&
+	readelf -SW gz.exe | grep -q " \.debug_line .* C " &&
+	same_as_addr2line gz.exe'
+
 done_testing
