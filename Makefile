@@ -9,9 +9,10 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CPPFLAGS_ALL = -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Zydis 4 (libzydis-dev) ships no pkg-config file: its headers are in the
-# default include path and it links as -lZydis.
+# default include path and it links as -lZydis.  libiberty (libiberty-dev,
+# for GCC's @FILE expansion) is a static library without one either.
 LIBS    = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lZydis \
-          -lpthread
+          -liberty -lpthread
 
 SRCS := $(wildcard cmd/*.c elf/*.c decode/*.c arch/*.c arch/*/*.c check/*.c \
           report/*.c)
@@ -23,7 +24,7 @@ SAN_OBJS := $(SRCS:%.c=build/san/%.o)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps check check-vmlinux test demo bench fuzz clean san runtime runtime-all install stress
+.PHONY: all deps check check-vmlinux test demo bench fuzz clean san runtime runtime-all install stress doc
 
 all: scstool runtime
 
@@ -45,6 +46,18 @@ build/san/scstool: $(SAN_OBJS)
 build/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(SANFLAGS) -c -o $@ $<
+
+# The man page scstool(1) and the bash completion are generated from the
+# command and option tables and the rule registry, as --help is.
+doc: build/scstool.1 build/scstool.bash-completion
+
+build/scstool.1: scstool
+	@mkdir -p build
+	./scstool help --man >$@.tmp && mv $@.tmp $@
+
+build/scstool.bash-completion: scstool
+	@mkdir -p build
+	./scstool help --completion=bash >$@.tmp && mv $@.tmp $@
 
 check: deps
 	@$(MAKE) --no-print-directory scstool build/san/scstool runtime-all

@@ -65,6 +65,8 @@ static int result_vadd(struct sc_result *res, const struct sc_policy *policy,
 	f = &res->findings[res->nfindings++];
 	f->rule = rule;
 	f->severity = policy->severity[rule];
+	f->promoted = SC_PROMOTED_NONE;
+	f->suppressed = false;
 	f->section = section;
 	f->offset = offset;
 	f->tramp = tramp;

@@ -9,6 +9,7 @@
 
 #include "../arch/arch.h"
 #include "../elf/object.h"
+#include "policy.h"
 #include "rules.h"
 #include "symbols.h"
 
@@ -46,7 +47,11 @@ struct sc_site {
 
 struct sc_finding {
 	enum sc_rule rule;
+	/* The rule's severity when found; sc_policy_judge then makes it the
+	 * one printed and counted, and says why it changed. */
 	enum sc_severity severity;
+	enum sc_promotion promoted;
+	bool suppressed;		/* by the config: never shown */
 	size_t section;		/* 0 for findings about the whole file */
 	uint64_t offset;
 	size_t tramp;		/* the trampoline it is about, or 0 */

@@ -278,6 +278,21 @@ static int check_keys(struct loader *ld, const yaml_node_t *map)
 
 /* --- rules --- */
 
+/* "unknown rule 'X'", with the registry's nearest name when one is near
+ * enough to be a typo. */
+static int unknown_rule(struct loader *ld, const yaml_node_t *n)
+{
+	const char *near = sc_rule_suggest(text_of(n));
+	char buf[112];
+
+	if (near)
+		return fail_node(ld, n, "unknown rule '%s'; did you mean "
+				 "'%s'?", shown(text_of(n), buf, sizeof(buf)),
+				 near);
+	return fail_node(ld, n, "unknown rule '%s'",
+			 shown(text_of(n), buf, sizeof(buf)));
+}
+
 static int rule_severity(struct loader *ld, const yaml_node_t *k,
 			 const yaml_node_t *v)
 {
@@ -286,8 +301,7 @@ static int rule_severity(struct loader *ld, const yaml_node_t *k,
 	char buf[112];
 
 	if (sc_rule_parse(text_of(k), &rule))
-		return fail_node(ld, k, "unknown rule '%s'",
-				 shown(text_of(k), buf, sizeof(buf)));
+		return unknown_rule(ld, k);
 	if (v->type != YAML_SCALAR_NODE || sc_severity_parse(text_of(v), &sev))
 		return fail_node(ld, v, "bad severity %s for rule '%s' "
 				 "(expected off, note, warning or error)",
@@ -343,16 +357,13 @@ static bool matches_a_rule(const char *pattern)
 static int field_value(struct loader *ld, const char *field,
 		       const yaml_node_t *v)
 {
-	char buf[112];
-
 	if (v->type != YAML_SCALAR_NODE)
 		return fail_node(ld, v, "suppress '%s' must be a glob "
 				 "pattern, found %s", field, type_name(v));
 	if (is_null(v) || !*text_of(v))
 		return fail_node(ld, v, "suppress '%s' is empty", field);
 	if (!strcmp(field, "rule") && !matches_a_rule(text_of(v)))
-		return fail_node(ld, v, "unknown rule '%s'",
-				 shown(text_of(v), buf, sizeof(buf)));
+		return unknown_rule(ld, v);
 	return 0;
 }
 

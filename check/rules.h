@@ -1,8 +1,13 @@
-/* The rules scstool applies, their stable names and default severities. */
+/* The rule registry: every rule scstool applies, in one table.  The
+ * diagnostics, `scstool help rules`, SARIF's tool.driver.rules[], the
+ * config validator, -W parsing, the man page and the README's rule tables
+ * are all derived from it (a test compares the README with it).  Code
+ * names a rule by its enum, so a wrong name does not compile. */
 #ifndef SC_CHECK_RULES_H
 #define SC_CHECK_RULES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum sc_severity {
 	SC_SEV_OFF,
@@ -45,29 +50,53 @@ enum sc_rule {
 	SC_RULE_COUNT
 };
 
+/* The architectures a rule can fire on, as bits; the names are the
+ * backends' (struct sc_arch.name). */
+enum {
+	SC_ON_X86_64 = 1u << 0,
+	SC_ON_I386 = 1u << 1,
+	SC_ON_ARM64 = 1u << 2,
+	SC_ON_PPC64 = 1u << 3,
+	SC_ON_PPC32 = 1u << 4,
+	SC_ON_X86 = SC_ON_X86_64 | SC_ON_I386,
+	SC_ON_PPC = SC_ON_PPC64 | SC_ON_PPC32,
+	SC_ON_ALL = SC_ON_X86 | SC_ON_ARM64 | SC_ON_PPC,
+};
+
+#define SC_NARCH_BITS 5
+
 struct sc_rule_info {
-	const char *name;
+	const char *name;		/* stable: configs and scripts use it */
 	enum sc_severity severity;	/* the default */
+	unsigned arches;		/* SC_ON_* bits */
 	/* A site this rule fires on cannot be patched by the loader: it
 	 * stays out of the table whatever severity the rule is given. */
 	bool unpatchable;
-	const char *what;		/* one line for the README and --help */
+	const char *summary;		/* one line: help, SARIF short */
+	const char *description;	/* what it protects against: README,
+					 * man page, SARIF fullDescription */
+	const char *help;		/* what to do about it, in Markdown
+					 * (backticks only): SARIF help */
 };
 
 extern const struct sc_rule_info sc_rules[SC_RULE_COUNT];
 
-/* The severity of every rule for one run: defaults, then the user's. */
-struct sc_policy {
-	enum sc_severity severity[SC_RULE_COUNT];
-};
+/* The name of architecture bit i (0 <= i < SC_NARCH_BITS). */
+const char *sc_arch_bit_name(unsigned i);
 
-void sc_policy_defaults(struct sc_policy *p);
-
-/* Parses "rule=severity"; returns -1 on an unknown rule or severity. */
-int sc_policy_set(struct sc_policy *p, const char *spec);
+/* Whether rule applies to the architecture named arch ("x86-64"). */
+bool sc_rule_applies(enum sc_rule rule, const char *arch);
 
 const char *sc_severity_name(enum sc_severity sev);
 int sc_severity_parse(const char *s, enum sc_severity *out);
 int sc_rule_parse(const char *s, enum sc_rule *out);
+
+/* The rule name nearest to s by edit distance, or NULL when none is
+ * close enough to be a likely typo. */
+const char *sc_rule_suggest(const char *s);
+
+/* The word of words[0..n) nearest to s, or NULL when none is close:
+ * "did you mean" for commands, options and rules alike. */
+const char *sc_suggest(const char *s, const char *const *words, size_t n);
 
 #endif

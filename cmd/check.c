@@ -14,15 +14,17 @@
 #include "../elf/write.h"
 #include "../report/build.h"
 #include "../report/escape.h"
+#include "../report/rules.h"
 #include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
+#include "options.h"
 #include "output.h"
 
 struct check_opts {
 	const char *command;		/* "check" or "lint" */
 	const char *output;
-	bool dry_run, force, verbose, werror;
+	bool dry_run, force, verbose, colour;
 	struct sc_output out;
 	struct sc_check_opts check;
 	struct sc_run_policy pol;	/* --config, -W */
@@ -45,68 +47,15 @@ struct job {
 	struct sc_report_file *record;
 };
 
-static void print_options(FILE *out)
-{
-	fprintf(out,
-		"  -o, --output OUT   write the result to OUT (one input "
-		"only)\n"
-		"  -n, --dry-run      check only, write nothing\n"
-		"  -m, --module       module mode (automatic when the object "
-		"has\n"
-		"                     .gnu.linkonce.this_module or .modinfo)\n"
-		"  -f, --force        regenerate an existing table\n"
-		"  -j, --jobs N       check N files at a time (one file: "
-		"N decoding threads)\n"
-		"  -W RULE=SEVERITY   set a rule to off, note, warning or "
-		"error\n"
-		"      --werror       warnings count as errors for the exit "
-		"status\n"
-		"      --config FILE  the policy file (default: the first "
-		".scstool.yaml\n"
-		"                     from the current directory upwards)\n"
-		"      --format F     text (default), yaml or sarif\n"
-		"      --report FILE  write the report to FILE (a regular file, replaced;\n"
-		"                     - is stdout)\n"
-		"      --stats        sites by kind and key, findings by rule\n"
-		"  -v, --verbose      also show notes\n"
-		"  -h, --help         show this help\n\n"
-		"Rules:\n");
-	for (int i = 0; i < SC_RULE_COUNT; i++)
-		fprintf(out, "  %-21s %-7s %s\n", sc_rules[i].name,
-			sc_severity_name(sc_rules[i].severity),
-			sc_rules[i].what);
-	fprintf(out, "\nExit status: 0 clean, 1 an error finding (nothing "
-		"written), 2 usage, I/O or\nmalformed input.\n");
-}
-
-void cmd_check_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: scstool check [OPTIONS] FILE...\n\n"
-		"Finds every static-call site (a direct call, jump or "
-		"conditional jump to a\n__SCT__ trampoline), checks it, and "
-		"writes the .static_call_sites table\nin place.\n\n"
-		"Options:\n");
-	print_options(out);
-}
-
-void cmd_lint_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: scstool lint [OPTIONS] FILE...\n\n"
-		"check --dry-run: reports every site and finding, writes "
-		"nothing.\n\nOptions (as check's):\n");
-	print_options(out);
-}
-
 static int fail(struct job *j, const struct sc_err *e)
 {
 	struct sc_err oom;
 
-	sc_print_line(j->err, "%s: error: %s", j->path, e->msg);
+	sc_report_text_error(j->err, j->path, e->msg, j->opts->colour);
 	sc_report_file_free(j->record);
 	if (sc_report_failed(j->record, j->path, e->msg, &oom))
-		sc_print_line(j->err, "%s: error: %s", j->path, oom.msg);
+		sc_report_text_error(j->err, j->path, oom.msg,
+				     j->opts->colour);
 	return SC_EXIT_USAGE;
 }
 
@@ -126,51 +75,6 @@ static int analyse(struct job *j)
 	if (sc_lines_open(&j->lines, &j->obj, &e))
 		j->lines = NULL;
 	return SC_EXIT_OK;
-}
-
-/* An existing table is left alone when it matches; a mismatch is a
- * finding.  Returns true when the table must be (re)written. */
-static bool table_needs_write(struct job *j)
-{
-	char diff[640], where[64];
-	size_t at = 0;
-
-	if (!j->has_table)
-		return j->nfound > 0;
-	if (j->opts->force)
-		return true;
-	if (!sc_table_compare(&j->obj, &j->syms, j->existing, j->nexisting,
-			      j->found, j->nfound, diff, sizeof(diff), &at))
-		return false;
-	snprintf(where, sizeof(where), SC_TABLE_SECTION "+0x%zx",
-		 at * SC_TABLE_ENTSIZE);
-	if (sc_result_add(&j->res, &j->opts->pol.policy, SC_RULE_STALE_TABLE,
-			  0, at * SC_TABLE_ENTSIZE, 0, where, "%s", diff))
-		sc_print_line(j->err, "%s: error: out of memory", j->path);
-	return false;
-}
-
-/* A module signature covers every byte before it: a table written now
- * would void it (the kernel would refuse the module, or load it as
- * unsigned), so the module must be signed after scstool.  Returns true
- * when that stops the write. */
-static bool signature_blocks(struct job *j)
-{
-	uint64_t at;
-	char where[64];
-
-	if (!sc_module_signature(&j->obj, &at))
-		return false;
-	snprintf(where, sizeof(where), "file+0x%llx", (unsigned long long)at);
-	if (sc_result_add(&j->res, &j->opts->pol.policy, SC_RULE_SIGNED_MODULE,
-			  0, at, 0, where, "the module is signed (%llu bytes "
-			  "of signature appended at 0x%llx): a new table "
-			  "would invalidate the signature, so nothing is "
-			  "written; run scstool before signing the module",
-			  (unsigned long long)(j->obj.size - at),
-			  (unsigned long long)at))
-		sc_print_line(j->err, "%s: error: out of memory", j->path);
-	return true;
 }
 
 /* The output, read back before it replaces anything, must be the input
@@ -224,7 +128,6 @@ static int build_record(struct job *j)
 	struct sc_report_input in = {
 		.path = j->path, .obj = &j->obj, .arch = j->arch,
 		.syms = &j->syms, .lines = j->lines,
-		.config = &j->opts->pol.config,
 		.cacheline = j->opts->check.cacheline,
 	};
 	struct sc_err e;
@@ -234,27 +137,45 @@ static int build_record(struct job *j)
 	return SC_EXIT_OK;
 }
 
+/* Policy decides (check/policy.h): whether the table is written, what
+ * each finding counts as, and the status; here they are carried out. */
+static int decide(struct job *j, bool *write)
+{
+	const struct sc_policy *p = &j->opts->pol.policy;
+	struct sc_judge_input in = { .path = j->path, .obj = &j->obj,
+				     .syms = &j->syms, .lines = j->lines };
+	struct sc_table_case t = {
+		.has_table = j->has_table, .force = j->opts->force,
+		.dry_run = j->opts->dry_run,
+		.existing = j->existing, .nexisting = j->nexisting,
+		.found = j->found, .nfound = j->nfound,
+	};
+	struct sc_err e;
+	int r = sc_policy_table(p, &in, &t, &j->res, &e);
+
+	if (r < 0)
+		return fail(j, &e);
+	*write = r == 1;
+	sc_policy_judge(p, &j->res, &in);
+	return SC_EXIT_OK;
+}
+
 static int process(struct job *j)
 {
 	int status = analyse(j);
-	bool write;
+	bool write = false;
 
-	if (status)
+	if (status || (status = decide(j, &write)) ||
+	    (status = build_record(j)))
 		return status;
-	write = table_needs_write(j);
-	if (write && !j->opts->dry_run && signature_blocks(j))
-		write = false;
-	if ((status = build_record(j)))
+	sc_report_text_file(j->err, j->record, j->opts->verbose,
+			    j->opts->colour);
+	if ((status = sc_policy_status(&j->res)))
 		return status;
-	sc_report_text_file(j->err, j->record, j->opts->verbose);
-	if (sc_report_worst(j->record, j->opts->werror) == SC_SEV_ERROR)
-		return SC_EXIT_FINDINGS;
-	if (j->opts->dry_run)
-		return SC_EXIT_OK;
 	if (write)
 		return write_table(j);
 	/* With -o the output must exist after success, even unchanged. */
-	if (j->opts->output)
+	if (j->opts->output && !j->opts->dry_run)
 		return copy_input(j);
 	return SC_EXIT_OK;
 }
@@ -286,92 +207,57 @@ static int check_file(const void *ctx, const char *path, FILE *out,
 	return status;
 }
 
-enum { OPT_WERROR = 256, OPT_CONFIG, OPT_FORMAT, OPT_REPORT, OPT_STATS };
-
-static const struct option long_opts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "module", no_argument, NULL, 'm' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "werror", no_argument, NULL, OPT_WERROR },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "report", required_argument, NULL, OPT_REPORT },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Returns -1 to go on, else the exit status. */
-static int parse_long(struct check_opts *o, int c, char **argv)
+/* One option, as cmd/options.c parsed it; -1 to go on, else the exit
+ * status. */
+static int set_option(void *ctx, enum sc_opt_id id, const char *arg)
 {
-	switch (c) {
-	case OPT_WERROR: o->werror = true; return -1;
-	case OPT_CONFIG: o->pol.config_path = optarg; return -1;
-	case OPT_REPORT: o->out.report_path = optarg; return -1;
-	case OPT_STATS: o->out.stats = true; return -1;
-	case OPT_FORMAT:
-		if (sc_parse_format(optarg, &o->out.format))
-			return sc_usage_error(o->command, "bad --format '%s': "
-					      "want text, yaml or sarif",
-					      optarg);
-		return -1;
-	}
-	return sc_option_error(o->command, c, argv);
-}
+	struct check_opts *o = ctx;
 
-/* Returns -1 to go on, else the exit status. */
-static int parse_option(struct check_opts *o, int c, char **argv)
-{
-	switch (c) {
-	case 'o': o->output = optarg; break;
-	case 'n': o->dry_run = true; break;
-	case 'm': o->check.module = true; break;
-	case 'f': o->force = true; break;
-	case 'v': o->verbose = true; break;
-	case 'W': return sc_cmd_add_wopt(o->command, &o->pol, optarg);
-	case 'j':
-		o->jobs = sc_parse_jobs(optarg);
+	switch (id) {
+	case SC_OPT_OUTPUT: o->output = arg; break;
+	case SC_OPT_DRY_RUN: o->dry_run = true; break;
+	case SC_OPT_MODULE: o->check.module = true; break;
+	case SC_OPT_FORCE: o->force = true; break;
+	case SC_OPT_VERBOSE: o->verbose = o->out.verbose = true; break;
+	case SC_OPT_CONFIG: o->pol.config_path = arg; break;
+	case SC_OPT_WARN: return sc_cmd_add_wflag(o->command, &o->pol, arg);
+	case SC_OPT_WERROR:
+		return sc_cmd_add_wflag(o->command, &o->pol, "error");
+	case SC_OPT_JOBS:
+		o->jobs = sc_parse_jobs(arg);
 		if (o->jobs < 0)
 			return sc_usage_error(o->command, "bad job count '%s'",
-					      optarg);
+					      arg);
 		break;
-	case 'h':
-		if (!strcmp(o->command, "lint"))
-			cmd_lint_help(stdout);
-		else
-			cmd_check_help(stdout);
-		return SC_EXIT_OK;
+	case SC_OPT_COLOR:
+		return sc_parse_colour(o->command, arg, &o->colour);
 	default:
-		return parse_long(o, c, argv);
+		return sc_output_option(&o->out, o->command, id, arg);
 	}
 	return -1;
 }
 
-/* The config and -W make the policy; check also needs the config's
- * line size and Jcc support. */
+/* Severities: defaults, then the config file, then -W in order. */
 static int load_policy(struct check_opts *o)
 {
 	if (sc_cmd_load_policy(&o->pol))
 		return -1;
 	o->check.policy = &o->pol.policy;
-	o->check.cacheline = o->pol.config.cacheline;
-	o->check.cond_tail = o->pol.config.cond_tail;
+	o->check.cacheline = o->pol.policy.config.cacheline;
+	o->check.cond_tail = o->pol.policy.config.cond_tail;
 	return 0;
 }
 
 static int parse_args(struct check_opts *o, int argc, char **argv)
 {
-	int c, r;
+	int r, first;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:nmfj:W:vh", long_opts,
-				NULL)) != -1)
-		if ((r = parse_option(o, c, argv)) >= 0)
-			return r;
+	o->colour = sc_colour_auto();
+	r = sc_parse_options(sc_find_command(o->command), argc, argv,
+			     set_option, o, &first);
+	if (r >= 0)
+		return r;
+	optind = first;
 	if (optind >= argc)
 		return sc_usage_error(o->command, "%s", "no input file");
 	if (o->output && argc - optind > 1)

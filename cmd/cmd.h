@@ -1,29 +1,24 @@
-/* The command-line layer: one table of subcommands, each with its own
- * option parsing and help. */
+/* The command-line layer: one table of commands (cmd/main.c) whose
+ * options, parsing and help come from cmd/options.h. */
 #ifndef SC_CMD_H
 #define SC_CMD_H
 
 #include <stdio.h>
 
-#define SC_EXIT_OK 0
-#define SC_EXIT_FINDINGS 1
-#define SC_EXIT_USAGE 2		/* also I/O and malformed input */
+#include "../check/policy.h"	/* enum sc_exit */
 
-struct sc_command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	void (*help)(FILE *out);
-	const char *summary;
-};
-
+/* The commands (cmd/main.c lists them with their options). */
 int cmd_check(int argc, char **argv);
-void cmd_check_help(FILE *out);
 int cmd_lint(int argc, char **argv);
-void cmd_lint_help(FILE *out);
 int cmd_dump(int argc, char **argv);
-void cmd_dump_help(FILE *out);
 int cmd_verify(int argc, char **argv);
-void cmd_verify_help(FILE *out);
+int cmd_rules(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* "unknown command 'NAME'", with a did-you-mean when one is near;
+ * returns the usage exit status. */
+int sc_unknown_command(const char *name);
 
 /* Runs fn on each of n files on up to jobs threads; each call writes its
  * messages to its own streams, printed in file order, and may leave a

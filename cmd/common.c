@@ -1,10 +1,9 @@
 #include "common.h"
 
 #include <byteswap.h>
-#include <getopt.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../report/escape.h"
 #include "cmd.h"
@@ -55,89 +54,67 @@ int sc_usage_error(const char *cmd, const char *fmt, const char *arg)
 	return SC_EXIT_USAGE;
 }
 
-/* getopt's own messages would print the option raw: with opterr 0 and a
- * leading ':' in the option string, the problem is named here, escaped.
- * A long option has been stepped over when getopt returns, so it is the
- * argument before optind. */
-int sc_option_error(const char *cmd, int c, char **argv)
+bool sc_colour_auto(void)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
-	bool is_long = !strncmp(arg, "--", 2);
-	char opt[2] = { (char)optopt, 0 }, name[64];
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
-	if (c == ':')
-		return is_long ? sc_usage_error(cmd, "option '%s' requires an "
-						"argument", name)
-			       : sc_usage_error(cmd, "option requires an "
-						"argument -- '%s'", opt);
-	if (!is_long)
-		return sc_usage_error(cmd, "invalid option -- '%s'", opt);
-	if (optopt)
-		return sc_usage_error(cmd, "option '%s' takes no argument",
-				      name);
-	return sc_usage_error(cmd, "unrecognized option '%s'", arg);
+	if (no && *no)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(STDERR_FILENO);
 }
 
-/* -W is checked now and applied after the config file, which it beats. */
-int sc_cmd_add_wopt(const char *cmd, struct sc_run_policy *p, char *spec)
+int sc_parse_colour(const char *cmd, const char *arg, bool *colour)
 {
-	struct sc_policy scratch;
-	char **w;
-
-	sc_policy_defaults(&scratch);
-	if (sc_policy_set(&scratch, spec))
-		return sc_usage_error(cmd, "bad -W '%s': want "
-				      "RULE=off|note|warning|error", spec);
-	w = realloc(p->wopts, (p->nwopts + 1) * sizeof(*w));
-	if (!w)
-		return sc_usage_error(cmd, "%s", "out of memory");
-	p->wopts = w;
-	p->wopts[p->nwopts++] = spec;
+	if (!strcmp(arg, "always"))
+		*colour = true;
+	else if (!strcmp(arg, "never"))
+		*colour = false;
+	else if (!strcmp(arg, "auto"))
+		*colour = sc_colour_auto();
+	else
+		return sc_usage_error(cmd, "bad --color '%s': want auto, "
+				      "always or never", arg);
 	return -1;
 }
 
-static int load_config(struct sc_run_policy *p)
+/* -W is checked now and applied after the config file, which it beats. */
+int sc_cmd_add_wflag(const char *cmd, struct sc_run_policy *p,
+		     const char *arg)
 {
-	char found[4096];
-	const char *path = p->config_path;
+	struct sc_wflag *w;
 	struct sc_err e;
-	int r = 0;
 
-	sc_config_defaults(&p->config);
-	if (!path) {
-		r = sc_config_find(found, sizeof(found), &e);
-		path = r == 1 ? found : NULL;
-	}
-	if (r >= 0 && path && sc_config_load(&p->config, path, &e) == 0)
-		return 0;
-	if (r >= 0 && !path)
-		return 0;
-	sc_print_line(stderr, "%s", e.msg);
+	w = realloc(p->wflags, (p->nwflags + 1) * sizeof(*w));
+	if (!w)
+		return sc_usage_error(cmd, "%s", "out of memory");
+	p->wflags = w;
+	if (sc_wflag_parse(arg, &p->wflags[p->nwflags], &e))
+		return sc_usage_error(cmd, "%s", e.msg);
+	p->nwflags++;
 	return -1;
 }
 
 int sc_cmd_load_policy(struct sc_run_policy *p)
 {
+	struct sc_err e;
 	size_t i;
 
-	if (load_config(p))
-		return -1;
 	sc_policy_defaults(&p->policy);
-	if (!p->config.cond_tail)
-		p->policy.severity[SC_RULE_COND_TAIL] = SC_SEV_ERROR;
-	for (i = 0; i < SC_RULE_COUNT; i++)
-		if (p->config.set[i])
-			p->policy.severity[i] = p->config.severity[i];
-	for (i = 0; i < p->nwopts; i++)
-		sc_policy_set(&p->policy, p->wopts[i]);
+	if (sc_policy_load(&p->policy, p->config_path, &e)) {
+		sc_print_line(stderr, "%s", e.msg);
+		return -1;
+	}
+	for (i = 0; i < p->nwflags; i++)
+		sc_policy_apply(&p->policy, &p->wflags[i]);
 	return 0;
 }
 
 void sc_cmd_policy_free(struct sc_run_policy *p)
 {
-	free(p->wopts);
-	p->wopts = NULL;
-	p->nwopts = 0;
-	sc_config_free(&p->config);
+	free(p->wflags);
+	p->wflags = NULL;
+	p->nwflags = 0;
+	sc_policy_free(&p->policy);
 }

@@ -7,8 +7,7 @@
 #include <stdio.h>
 
 #include "../arch/arch.h"
-#include "../check/config.h"
-#include "../check/rules.h"
+#include "../check/policy.h"
 #include "../elf/object.h"
 
 /* Opens path and finds its backend; on failure returns -1 with err set
@@ -20,30 +19,33 @@ int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
  * usage exit status. */
 int sc_usage_error(const char *cmd, const char *fmt, const char *arg);
 
-/* After getopt_long returned c ('?' or ':', with opterr 0 and ':' first
- * in the option string): prints what was wrong, escaped, and the help
- * hint; returns the usage exit status. */
-int sc_option_error(const char *cmd, int c, char **argv);
+/* --color=auto: stderr is a terminal, TERM is not "dumb", and NO_COLOR
+ * is unset or empty (https://no-color.org). */
+bool sc_colour_auto(void);
 
-/* The policy of a run, as check, lint and verify make it: rule
- * severities from the defaults, then the config file (where cond-tail:
- * false makes the cond-tail rule an error unless the file sets it), then
- * each -W. */
+/* Parses --color's argument into *colour; -1 to go on, else the usage
+ * exit status. */
+int sc_parse_colour(const char *cmd, const char *arg, bool *colour);
+
+/* The policy of a run, as check, lint and verify make it
+ * (check/policy.h): the defaults, the config file, then each -W flag in
+ * command-line order. */
 struct sc_run_policy {
 	const char *config_path;	/* --config, or NULL: the first
 					 * .scstool.yaml upwards */
-	char **wopts;			/* -W, applied over the config */
-	size_t nwopts;
-	struct sc_config config;
+	struct sc_wflag *wflags;	/* -W and --werror, as given */
+	size_t nwflags;
 	struct sc_policy policy;
 };
 
-/* Checks and keeps one -W spec for cmd.  Returns -1 to go on, else the
- * exit status (after printing why). */
-int sc_cmd_add_wopt(const char *cmd, struct sc_run_policy *p, char *spec);
+/* Checks and keeps one -W flag (the part after -W; --werror is "error")
+ * for cmd.  Returns -1 to go on, else the exit status (after printing
+ * why, with a did-you-mean for a misspelt rule). */
+int sc_cmd_add_wflag(const char *cmd, struct sc_run_policy *p,
+		     const char *arg);
 
-/* Loads the config and fills p->policy; prints the problem and returns
- * -1 when the config is invalid. */
+/* Loads the config and applies the flags to p->policy; prints the
+ * problem and returns -1 when the config is invalid. */
 int sc_cmd_load_policy(struct sc_run_policy *p);
 
 void sc_cmd_policy_free(struct sc_run_policy *p);

@@ -1,5 +1,4 @@
 /* scstool dump: print the .static_call_sites table of any object. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,39 +8,18 @@
 #include "../elf/lines.h"
 #include "../report/build.h"
 #include "../report/escape.h"
+#include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
+#include "options.h"
 #include "output.h"
 
 struct dump_opts {
 	int jobs;
+	bool colour;
 	const char *system_map;
 	struct sc_output out;
 };
-
-void cmd_dump_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: scstool dump [OPTIONS] FILE...\n\n"
-		"Prints each object's .static_call_sites table, one line per "
-		"entry:\n"
-		"  SECTION+0xOFF  FUNCTION+0xOFF  KIND  KEY  FLAGS\n"
-		"In a linked file (executable, PIE, shared library, vmlinux) "
-		"the first\ncolumn is the site's address, 0xADDR.  KIND is "
-		"decoded from the bytes at\nthe site (call, tail, cond, or "
-		"the instruction found there); FLAGS is tail,\ninit, both or "
-		"-.\n\n"
-		"Options:\n"
-		"  -j, --jobs N       read N files at a time\n"
-		"      --system-map F symbols from F (a kernel's System.map) "
-		"instead of\n"
-		"                     the file's own: for a stripped vmlinux\n"
-		"      --format F     text (default), yaml or sarif\n"
-		"      --report FILE  write the report to FILE (a regular file, replaced;\n"
-		"                     - is stdout)\n"
-		"      --stats        sites by kind and key\n"
-		"  -h, --help         show this help\n");
-}
 
 static const char *flag_names(unsigned flags)
 {
@@ -190,6 +168,7 @@ static int dump_object(const struct dump_opts *o, const char *path,
 static int dump_file(const void *ctx, const char *path, FILE *out,
 		     FILE *err, void **record)
 {
+	const struct dump_opts *o = ctx;
 	struct sc_report_file *f = calloc(1, sizeof(*f));
 	struct sc_object obj;
 	const struct sc_arch *arch;
@@ -209,74 +188,58 @@ static int dump_file(const void *ctx, const char *path, FILE *out,
 		sc_object_close(&obj);
 	}
 	if (status) {
-		sc_print_line(err, "%s: error: %s", path, e.msg);
+		sc_report_text_error(err, path, e.msg, o->colour);
 		sc_report_file_free(f);
 		if (sc_report_failed(f, path, e.msg, &oom))
-			sc_print_line(err, "%s: error: %s", path, oom.msg);
+			sc_report_text_error(err, path, oom.msg, o->colour);
 	}
 	f->status = status;
 	return status;
 }
 
-enum { OPT_FORMAT = 256, OPT_REPORT, OPT_STATS, OPT_SYSTEM_MAP };
-
-static const struct option long_opts[] = {
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "report", required_argument, NULL, OPT_REPORT },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Returns -1 to go on, else the exit status. */
-static int parse_option(struct dump_opts *o, int c, char **argv)
+/* One option, as cmd/options.c parsed it; -1 to go on, else the exit
+ * status. */
+static int set_option(void *ctx, enum sc_opt_id id, const char *arg)
 {
-	switch (c) {
-	case 'j':
-		o->jobs = sc_parse_jobs(optarg);
+	struct dump_opts *o = ctx;
+
+	switch (id) {
+	case SC_OPT_JOBS:
+		o->jobs = sc_parse_jobs(arg);
 		if (o->jobs < 0)
 			return sc_usage_error("dump", "bad job count '%s'",
-					      optarg);
+					      arg);
 		return -1;
-	case OPT_FORMAT:
-		if (sc_parse_format(optarg, &o->out.format))
-			return sc_usage_error("dump", "bad --format '%s': want "
-					      "text, yaml or sarif", optarg);
+	case SC_OPT_SYSTEM_MAP:
+		o->system_map = arg;
 		return -1;
-	case OPT_REPORT: o->out.report_path = optarg; return -1;
-	case OPT_STATS: o->out.stats = true; return -1;
-	case OPT_SYSTEM_MAP: o->system_map = optarg; return -1;
-	case 'h':
-		cmd_dump_help(stdout);
-		return SC_EXIT_OK;
+	case SC_OPT_COLOR:
+		return sc_parse_colour("dump", arg, &o->colour);
 	default:
-		return sc_option_error("dump", c, argv);
+		return sc_output_option(&o->out, "dump", id, arg);
 	}
 }
 
 int cmd_dump(int argc, char **argv)
 {
-	struct dump_opts o = { .jobs = 1 };
+	struct dump_opts o = { .jobs = 1, .colour = sc_colour_auto() };
 	struct sc_report_file **records;
-	int c, r, n, status;
+	int r, n, first, status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":j:h", long_opts, NULL)) != -1)
-		if ((r = parse_option(&o, c, argv)) >= 0)
-			return r;
-	if (optind >= argc)
+	r = sc_parse_options(sc_find_command("dump"), argc, argv, set_option,
+			     &o, &first);
+	if (r >= 0)
+		return r;
+	if (first >= argc)
 		return sc_usage_error("dump", "%s", "no input file");
-	if ((r = sc_output_check(&o.out, "dump", argv + optind, argc - optind,
+	if ((r = sc_output_check(&o.out, "dump", argv + first, argc - first,
 				 NULL)) >= 0)
 		return r;
-	n = argc - optind;
+	n = argc - first;
 	records = calloc(n, sizeof(*records));
 	if (!records)
 		return SC_EXIT_USAGE;
-	status = sc_run_files(dump_file, &o, argv + optind, n, o.jobs,
+	status = sc_run_files(dump_file, &o, argv + first, n, o.jobs,
 			      (void **)records);
 	r = sc_output_finish(&o.out, "dump", records, n);
 	free(records);

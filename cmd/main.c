@@ -1,94 +1,130 @@
-/* scstool: finds, checks and records static-call sites in ELF objects. */
+/* scstool: finds, checks and records static-call sites in ELF objects.
+ * The command table; each command's options are listed here, and
+ * described once in cmd/options.c. */
 #include <errno.h>
 #include <libelf.h>
+#include <libiberty/libiberty.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../elf/file.h"
 #include "../report/escape.h"
 #include "cmd.h"
+#include "options.h"
 
-#ifndef SC_VERSION
-#define SC_VERSION "0.1"
-#endif
+#define END SC_OPT_COUNT
 
-static int cmd_help(int argc, char **argv);
-static void help_help(FILE *out);
-static int cmd_version(int argc, char **argv);
-static void version_help(FILE *out);
-
-static const struct sc_command commands[] = {
-	{ "check", cmd_check, cmd_check_help,
-	  "find and classify static-call sites, write .static_call_sites" },
-	{ "lint", cmd_lint, cmd_lint_help,
-	  "check without writing: every site and finding, for CI" },
-	{ "dump", cmd_dump, cmd_dump_help,
-	  "print the .static_call_sites table of objects" },
-	{ "verify", cmd_verify, cmd_verify_help,
-	  "check a linked file's table after the final link" },
-	{ "help", cmd_help, help_help, "show help for a command" },
-	{ "version", cmd_version, version_help, "print the version" },
+static const enum sc_opt_id check_opts[] = {
+	SC_OPT_OUTPUT, SC_OPT_DRY_RUN, SC_OPT_MODULE, SC_OPT_FORCE,
+	SC_OPT_JOBS, SC_OPT_WARN, SC_OPT_WERROR, SC_OPT_CONFIG, SC_OPT_FORMAT,
+	SC_OPT_REPORT, SC_OPT_SOURCE_ROOT, SC_OPT_STATS, SC_OPT_VERBOSE,
+	SC_OPT_COLOR, SC_OPT_HELP, END
 };
 
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+/* lint writes nothing, so -o, -n and -f are not its options. */
+static const enum sc_opt_id lint_opts[] = {
+	SC_OPT_MODULE, SC_OPT_JOBS, SC_OPT_WARN, SC_OPT_WERROR, SC_OPT_CONFIG,
+	SC_OPT_FORMAT, SC_OPT_REPORT, SC_OPT_SOURCE_ROOT, SC_OPT_STATS,
+	SC_OPT_VERBOSE, SC_OPT_COLOR, SC_OPT_HELP, END
+};
 
-static void usage(FILE *out)
-{
-	size_t i;
+static const enum sc_opt_id dump_opts[] = {
+	SC_OPT_JOBS, SC_OPT_SYSTEM_MAP, SC_OPT_FORMAT, SC_OPT_REPORT,
+	SC_OPT_SOURCE_ROOT, SC_OPT_STATS, SC_OPT_COLOR, SC_OPT_HELP, END
+};
 
-	fprintf(out, "Usage: scstool COMMAND [OPTIONS] FILE...\n\n"
-		"Commands:\n");
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-9s %s\n", commands[i].name,
-			commands[i].summary);
-	fprintf(out, "\nRun 'scstool help COMMAND' for a command's options.\n"
-		"Exit status: 0 clean, 1 error findings, 2 usage, I/O or "
-		"malformed input.\n");
-}
+/* verify reads linked files and writes nothing. */
+static const enum sc_opt_id verify_opts[] = {
+	SC_OPT_JOBS, SC_OPT_SYSTEM_MAP, SC_OPT_WARN, SC_OPT_WERROR,
+	SC_OPT_CONFIG, SC_OPT_FORMAT, SC_OPT_REPORT, SC_OPT_SOURCE_ROOT,
+	SC_OPT_STATS, SC_OPT_VERBOSE, SC_OPT_COLOR, SC_OPT_HELP, END
+};
 
-static const struct sc_command *find_command(const char *name)
-{
-	size_t i;
+static const enum sc_opt_id rules_opts[] = {
+	SC_OPT_RULES_FORMAT, SC_OPT_HELP, END
+};
 
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
+static const enum sc_opt_id help_opts[] = {
+	SC_OPT_MAN, SC_OPT_COMPLETION, SC_OPT_HELP, END
+};
 
-static void help_help(FILE *out)
-{
-	fprintf(out, "Usage: scstool help [COMMAND]\n");
-}
+static const enum sc_opt_id version_opts[] = { SC_OPT_HELP, END };
 
-static int cmd_help(int argc, char **argv)
+const struct sc_command sc_commands[] = {
+	{ "check", cmd_check, "[OPTIONS] FILE...",
+	  "find and classify static-call sites, write .static_call_sites",
+	  "Finds every static-call site (a direct call, jump or conditional "
+	  "jump to a __SCT__ trampoline), checks it, and writes the "
+	  ".static_call_sites table in place (or to -o OUT).",
+	  check_opts, "FILE", false },
+	{ "lint", cmd_lint, "[OPTIONS] FILE...",
+	  "check without writing: every site and finding, for CI",
+	  "check --dry-run: reports every site and finding, writes "
+	  "nothing.",
+	  lint_opts, "FILE", false },
+	{ "dump", cmd_dump, "[OPTIONS] FILE...",
+	  "print the .static_call_sites table of objects",
+	  "Prints each object's .static_call_sites table, one line per "
+	  "entry: SECTION+0xOFF FUNCTION+0xOFF KIND KEY FLAGS.  In a linked "
+	  "file (executable, PIE, shared library, vmlinux) the first column "
+	  "is the site's address, 0xADDR.  KIND is "
+	  "decoded from the bytes at the site (call, tail, cond, or the "
+	  "instruction found there); FLAGS is tail, init, both or -.",
+	  dump_opts, "FILE", false },
+	{ "verify", cmd_verify, "[OPTIONS] FILE...",
+	  "check a linked file's table after the final link",
+	  "Checks the static-call table of linked files (executables, PIE, "
+	  "shared libraries, vmlinux) after the final link: every entry "
+	  "must point at an instruction the loader accepts for its flags, "
+	  "its branch must go to its key's trampoline, no two entries may "
+	  "name one site, and every direct branch to a trampoline must "
+	  "have an entry.  Writes nothing.",
+	  verify_opts, "FILE", false },
+	{ "rules", cmd_rules, "[OPTIONS] [RULE...]",
+	  "list the rules, or describe the named ones",
+	  "Lists every rule with its default severity and the architectures "
+	  "it applies to, or describes the named rules in full.  "
+	  "'scstool help rules' is the same.",
+	  rules_opts, NULL, false },
+	{ "help", cmd_help, "[OPTIONS] [COMMAND]",
+	  "show help for a command",
+	  "Shows the commands, or a command's options.  --man and "
+	  "--completion print the man page and the shell completion, for "
+	  "packagers.",
+	  help_opts, NULL, true },
+	{ "version", cmd_version, "",
+	  "print the version",
+	  "Prints the version.",
+	  version_opts, NULL, false },
+};
+
+const size_t sc_ncommands = sizeof(sc_commands) / sizeof(sc_commands[0]);
+
+/* @FILE arguments are replaced by FILE's words, with GCC's own code
+ * (libiberty's expandargv): quotes, backslashes and nesting as GCC's
+ * response files have them.  A FILE that cannot be read stays as the
+ * argument it was, as in GCC, and is then reported as a missing input. */
+static int dispatch(int argc, char **argv)
 {
 	const struct sc_command *c;
 
 	if (argc < 2) {
-		usage(stdout);
-		return SC_EXIT_OK;
-	}
-	c = find_command(argv[1]);
-	if (!c) {
-		sc_print_line(stderr, "scstool: unknown command '%s'", argv[1]);
+		sc_usage(stderr);
 		return SC_EXIT_USAGE;
 	}
-	c->help(stdout);
-	return SC_EXIT_OK;
-}
-
-static void version_help(FILE *out)
-{
-	fprintf(out, "Usage: scstool version\n");
-}
-
-static int cmd_version(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	printf("scstool %s\n", SC_VERSION);
-	return SC_EXIT_OK;
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		sc_usage(stdout);
+		return SC_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, (char *[]){ "version", NULL });
+	c = sc_find_command(argv[1]);
+	if (!c) {
+		sc_unknown_command(argv[1]);
+		fprintf(stderr, "Run 'scstool help' for the commands.\n");
+		return SC_EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
 }
 
 /* Output still buffered is written now: a failure (a full disk, a closed
@@ -117,30 +153,19 @@ static int finish(int status)
 
 int main(int argc, char **argv)
 {
-	const struct sc_command *c;
+	char **given = argv;
+	int status;
 
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		fprintf(stderr, "scstool: libelf is too old\n");
 		return SC_EXIT_USAGE;
 	}
-	if (argc < 2) {
-		usage(stderr);
-		return SC_EXIT_USAGE;
-	}
 	/* Before any thread starts: a signal then finds the handler that
 	 * removes the temporary files. */
 	sc_file_catch_signals();
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout);
-		return finish(SC_EXIT_OK);
-	}
-	if (!strcmp(argv[1], "--version"))
-		return finish(cmd_version(0, NULL));
-	c = find_command(argv[1]);
-	if (!c) {
-		sc_print_line(stderr, "scstool: unknown command '%s'", argv[1]);
-		usage(stderr);
-		return SC_EXIT_USAGE;
-	}
-	return finish(c->run(argc - 1, argv + 1));
+	expandargv(&argc, &argv);
+	status = dispatch(argc, argv);
+	if (argv != given)
+		freeargv(argv);
+	return finish(status);
 }

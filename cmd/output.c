@@ -11,6 +11,7 @@
 #include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
+#include "options.h"
 
 #ifndef SC_VERSION
 #define SC_VERSION "0.1"
@@ -18,15 +19,49 @@
 
 int sc_parse_format(const char *s, enum sc_format *out)
 {
-	static const char *const names[] = { "text", "yaml", "sarif" };
+	static const char *const names[] = {
+		[SC_FORMAT_TEXT] = "text", [SC_FORMAT_YAML] = "yaml",
+		[SC_FORMAT_SARIF] = "sarif", [SC_FORMAT_JSON] = "json",
+	};
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if (!strcmp(s, names[i])) {
 			*out = (enum sc_format)i;
 			return 0;
 		}
 	return -1;
+}
+
+int sc_output_option(struct sc_output *o, const char *cmd, int id,
+		     const char *arg)
+{
+	switch (id) {
+	case SC_OPT_FORMAT:
+		if (sc_parse_format(arg, &o->format))
+			return sc_usage_error(cmd, "bad --format '%s': want "
+					      "text, yaml, json or sarif", arg);
+		break;
+	case SC_OPT_SOURCE_ROOT:
+		o->source_root = arg;
+		break;
+	case SC_OPT_REPORT:
+		o->report_path = arg;
+		break;
+	case SC_OPT_STATS:
+		o->stats = true;
+		break;
+	}
+	return -1;
+}
+
+char *sc_source_root(const char *dir, struct sc_err *err)
+{
+	char *root = sc_abs_path(dir ? dir : ".");
+
+	if (!root)
+		sc_errf(err, "%s", strerror(errno));
+	return root;
 }
 
 static int emit(FILE *out, const struct sc_output *o,
@@ -37,14 +72,19 @@ static int emit(FILE *out, const struct sc_output *o,
 		return sc_report_yaml(out, r, err);
 	case SC_FORMAT_SARIF:
 		return sc_report_sarif(out, r, err);
+	case SC_FORMAT_JSON:
+		return sc_report_json(out, r, err);
 	case SC_FORMAT_TEXT:
 		break;
 	}
-	if (o->report_path)		/* a file, or "-" for stdout */
+	if (o->report_path) {		/* a file, or "-" for stdout */
 		sc_report_text(out, r);
-	else
-		for (size_t i = 0; r->stats && i < r->nfiles; i++)
-			sc_report_stats_text(out, &r->files[i]);
+		return 0;
+	}
+	for (size_t i = 0; r->stats && i < r->nfiles; i++)
+		sc_report_stats_text(out, &r->files[i]);
+	if (r->stats)
+		sc_report_totals_text(out, r);
 	return 0;
 }
 
@@ -181,21 +221,35 @@ int sc_output_finish(const struct sc_output *o, const char *command,
 		     struct sc_report_file **records, int n)
 {
 	struct sc_report r = { .command = command, .version = SC_VERSION,
-			       .stats = o->stats };
+			       .stats = o->stats, .verbose = o->verbose };
 	struct sc_err err;
+	char *root = NULL;
 	int i, status = 0;
 
 	r.files = calloc(n + 1, sizeof(*r.files));
 	if (!r.files)
 		return SC_EXIT_USAGE;
+	if (o->format == SC_FORMAT_SARIF) {
+		root = sc_source_root(o->source_root, &err);
+		if (!root) {
+			fprintf(stderr, "scstool: --source-root: %s\n",
+				err.msg);
+			status = SC_EXIT_USAGE;
+		}
+		r.source_root = root;
+	}
 	for (i = 0; i < n; i++)
 		if (records[i])
 			r.files[r.nfiles++] = *records[i];
 	for (i = 0; o->stats && (size_t)i < r.nfiles; i++)
 		if (sc_report_count(&r.files[i], &err))
 			status = SC_EXIT_USAGE;
+	if (o->stats && !status && sc_report_totals(&r, &err))
+		status = SC_EXIT_USAGE;
 	if (!status)
 		status = write_report(o, &r);
+	sc_report_totals_free(&r.totals);
+	free(root);
 	for (i = 0; (size_t)i < r.nfiles; i++)
 		sc_report_file_free(&r.files[i]);
 	for (i = 0; i < n; i++)

@@ -10,10 +10,18 @@
 struct sc_output {
 	enum sc_format format;
 	const char *report_path;	/* --report FILE; NULL or "-": stdout */
+	const char *source_root;	/* --source-root DIR, or NULL: . */
 	bool stats;
+	bool verbose;			/* -v: notes go into SARIF too */
 };
 
-/* Parses --format's argument; -1 when it is none of text|yaml|sarif. */
+/* SARIF's %SRCROOT%: dir (NULL: the current directory) made absolute
+ * and lexically normal, without a final '/'.  Returns a string to free,
+ * or NULL with err set. */
+char *sc_source_root(const char *dir, struct sc_err *err);
+
+/* Parses --format's argument; -1 when it is none of text, yaml, json or
+ * sarif. */
 int sc_parse_format(const char *s, enum sc_format *out);
 
 /* Checks --report's target before anything is read or written, so that
@@ -23,6 +31,11 @@ int sc_parse_format(const char *s, enum sc_format *out);
  * the exit status, the problem printed. */
 int sc_output_check(const struct sc_output *o, const char *cmd,
 		    char **inputs, int n, const char *output);
+
+/* The report options every command shares (--format, --report,
+ * --stats): -1 to go on, else the usage exit status. */
+int sc_output_option(struct sc_output *o, const char *cmd, int id,
+		     const char *arg);
 
 /* Prints the run's report as o asks (nothing for text without --report
  * or --stats) and frees the records.  A report file is replaced through

@@ -1,6 +1,5 @@
 /* scstool verify: the post-link check of linked files' static-call
  * tables (check/verify.h).  It writes nothing. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,51 +11,17 @@
 #include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
+#include "options.h"
 #include "output.h"
 
 struct verify_opts {
 	const char *system_map;
-	bool verbose, werror;
+	bool verbose, colour;
 	int jobs;
 	struct sc_output out;
 	struct sc_run_policy pol;	/* --config, -W */
 	struct sc_verify_opts verify;
 };
-
-void cmd_verify_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: scstool verify [OPTIONS] FILE...\n\n"
-		"Checks the static-call table of linked files (executables, "
-		"PIE, shared\nlibraries, vmlinux) after the final link: every "
-		"entry must point at an\ninstruction the loader accepts for "
-		"its flags, its branch must go to its\nkey's trampoline, no "
-		"two entries may name one site, and every direct\nbranch to a "
-		"trampoline must have an entry.  Writes nothing.\n\n"
-		"Options:\n"
-		"  -j, --jobs N       check N files at a time\n"
-		"      --system-map F symbols from F (a kernel's System.map) "
-		"instead of\n"
-		"                     the file's own: for a stripped vmlinux\n"
-		"  -W RULE=SEVERITY   set a rule to off, note, warning or "
-		"error\n"
-		"      --werror       warnings count as errors for the exit "
-		"status\n"
-		"      --config FILE  the policy file (as check's)\n"
-		"      --format F     text (default), yaml or sarif\n"
-		"      --report FILE  write the report to FILE (a regular file, replaced;\n"
-		"                     - is stdout)\n"
-		"      --stats        what was checked, sites by kind and key, "
-		"findings\n"
-		"                     by rule\n"
-		"  -v, --verbose      also show notes\n"
-		"  -h, --help         show this help\n\n"
-		"Rules: as check's (scstool help check), and missing-table, "
-		"bad-site, bad-key,\nwrong-target, duplicate-entry and "
-		"unlisted-site.\n\n"
-		"Exit status: 0 clean, 1 an error finding, 2 usage, I/O or "
-		"malformed input.\n");
-}
 
 /* --stats: what verify looked at, and the kinds of the sites it found
  * outside the table. */
@@ -113,10 +78,11 @@ static int fail(struct job *j, const struct sc_err *e)
 {
 	struct sc_err oom;
 
-	sc_print_line(j->err, "%s: error: %s", j->path, e->msg);
+	sc_report_text_error(j->err, j->path, e->msg, j->opts->colour);
 	sc_report_file_free(j->record);
 	if (sc_report_failed(j->record, j->path, e->msg, &oom))
-		sc_print_line(j->err, "%s: error: %s", j->path, oom.msg);
+		sc_report_text_error(j->err, j->path, oom.msg,
+				     j->opts->colour);
 	return SC_EXIT_USAGE;
 }
 
@@ -125,7 +91,7 @@ static int analyse(struct job *j)
 	const struct verify_opts *o = j->opts;
 	struct sc_report_input in = {
 		.path = j->path, .obj = &j->obj, .arch = j->arch,
-		.syms = &j->syms, .config = &o->pol.config,
+		.syms = &j->syms,
 		.cacheline = o->verify.cacheline,
 	};
 	struct sc_err e;
@@ -145,6 +111,10 @@ static int analyse(struct job *j)
 	if (sc_lines_open(&j->lines, &j->obj, &e))
 		j->lines = NULL;
 	in.lines = j->lines;
+	/* Policy judges (check/policy.h): suppressions, -Werror. */
+	sc_policy_judge(&o->pol.policy, &j->res, &(struct sc_judge_input){
+		.path = j->path, .obj = &j->obj, .syms = &j->syms,
+		.lines = j->lines });
 	if (sc_report_from_check(j->record, &in, &j->res, &e))
 		return fail(j, &e);
 	return SC_EXIT_OK;
@@ -167,11 +137,11 @@ static int verify_file(const void *ctx, const char *path, FILE *out,
 		return fail(&j, &e);
 	status = analyse(&j);
 	if (!status) {
-		sc_report_text_file(err, j.record, j.opts->verbose);
+		sc_report_text_file(err, j.record, j.opts->verbose,
+				    j.opts->colour);
 		if (j.opts->out.stats && j.opts->out.format == SC_FORMAT_TEXT)
 			print_summary(out, path, &j.st, j.record);
-		if (sc_report_worst(j.record, j.opts->werror) == SC_SEV_ERROR)
-			status = SC_EXIT_FINDINGS;
+		status = sc_policy_status(&j.res);
 	}
 	j.record->status = status;
 	sc_lines_close(j.lines);
@@ -181,70 +151,44 @@ static int verify_file(const void *ctx, const char *path, FILE *out,
 	return status;
 }
 
-enum { OPT_WERROR = 256, OPT_CONFIG, OPT_FORMAT, OPT_REPORT, OPT_STATS,
-       OPT_SYSTEM_MAP };
-
-static const struct option long_opts[] = {
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "werror", no_argument, NULL, OPT_WERROR },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "report", required_argument, NULL, OPT_REPORT },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Returns -1 to go on, else the exit status. */
-static int parse_option(struct verify_opts *o, int c, char **argv)
+/* One option, as cmd/options.c parsed it; -1 to go on, else the exit
+ * status. */
+static int set_option(void *ctx, enum sc_opt_id id, const char *arg)
 {
-	switch (c) {
-	case 'v': o->verbose = true; return -1;
-	case 'W': return sc_cmd_add_wopt("verify", &o->pol, optarg);
-	case OPT_WERROR: o->werror = true; return -1;
-	case OPT_CONFIG: o->pol.config_path = optarg; return -1;
-	case OPT_REPORT: o->out.report_path = optarg; return -1;
-	case OPT_STATS: o->out.stats = true; return -1;
-	case OPT_SYSTEM_MAP: o->system_map = optarg; return -1;
-	case 'j':
-		o->jobs = sc_parse_jobs(optarg);
+	struct verify_opts *o = ctx;
+
+	switch (id) {
+	case SC_OPT_VERBOSE: o->verbose = o->out.verbose = true; return -1;
+	case SC_OPT_WARN: return sc_cmd_add_wflag("verify", &o->pol, arg);
+	case SC_OPT_WERROR: return sc_cmd_add_wflag("verify", &o->pol, "error");
+	case SC_OPT_CONFIG: o->pol.config_path = arg; return -1;
+	case SC_OPT_SYSTEM_MAP: o->system_map = arg; return -1;
+	case SC_OPT_COLOR: return sc_parse_colour("verify", arg, &o->colour);
+	case SC_OPT_JOBS:
+		o->jobs = sc_parse_jobs(arg);
 		if (o->jobs < 0)
 			return sc_usage_error("verify", "bad job count '%s'",
-					      optarg);
+					      arg);
 		return -1;
-	case OPT_FORMAT:
-		if (sc_parse_format(optarg, &o->out.format))
-			return sc_usage_error("verify", "bad --format '%s': "
-					      "want text, yaml or sarif",
-					      optarg);
-		return -1;
-	case 'h':
-		cmd_verify_help(stdout);
-		return SC_EXIT_OK;
 	default:
-		return sc_option_error("verify", c, argv);
+		return sc_output_option(&o->out, "verify", id, arg);
 	}
 }
 
 int cmd_verify(int argc, char **argv)
 {
-	struct verify_opts o = { .jobs = 1 };
+	struct verify_opts o = { .jobs = 1, .colour = sc_colour_auto() };
 	struct sc_report_file **records = NULL;
-	int c, r = -1, n, status;
+	int r, n, first = 0, status;
 
-	optind = 1;
-	opterr = 0;
-	while (r < 0 && (c = getopt_long(argc, argv, ":j:W:vh", long_opts,
-					 NULL)) != -1)
-		r = parse_option(&o, c, argv);
-	if (r < 0 && optind >= argc)
+	r = sc_parse_options(sc_find_command("verify"), argc, argv,
+			     set_option, &o, &first);
+	if (r < 0 && first >= argc)
 		r = sc_usage_error("verify", "%s", "no input file");
 	if (r < 0)
-		r = sc_output_check(&o.out, "verify", argv + optind,
-				    argc - optind, NULL);
-	n = argc - optind;
+		r = sc_output_check(&o.out, "verify", argv + first,
+				    argc - first, NULL);
+	n = argc - first;
 	if (r < 0 && (!(records = calloc(n, sizeof(*records))) ||
 		      sc_cmd_load_policy(&o.pol)))
 		r = SC_EXIT_USAGE;
@@ -254,10 +198,10 @@ int cmd_verify(int argc, char **argv)
 		return r;
 	}
 	o.verify = (struct sc_verify_opts){
-		.cacheline = o.pol.config.cacheline,
-		.cond_tail = o.pol.config.cond_tail,
+		.cacheline = o.pol.policy.config.cacheline,
+		.cond_tail = o.pol.policy.config.cond_tail,
 		.policy = &o.pol.policy };
-	status = sc_run_files(verify_file, &o, argv + optind, n, o.jobs,
+	status = sc_run_files(verify_file, &o, argv + first, n, o.jobs,
 			      (void **)records);
 	r = sc_output_finish(&o.out, "verify", records, n);
 	free(records);

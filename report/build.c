@@ -78,53 +78,13 @@ static void fill_site(struct sc_report_site *r,
 	r->in_table = s->in_table;
 }
 
-/* The key a finding is about, for suppressions: the key symbol, else the
- * name it would have. */
-static void key_name(const struct sc_report_input *in, size_t tramp,
-		     char *buf, size_t len)
-{
-	const char *name = in->obj->symbols[tramp].name;
-	size_t key = sc_symbols_key_for(in->syms, name);
-
-	if (key)
-		snprintf(buf, len, "%s", in->obj->symbols[key].name);
-	else
-		snprintf(buf, len, SC_KEY_PREFIX "%s",
-			 name + sizeof(SC_TRAMP_PREFIX) - 1);
-}
-
-static bool suppressed(const struct sc_report_input *in,
-		       const struct sc_finding *f, const char *src)
-{
-	char function[160], key[256], file[512];
-	char *plus, *colon;
-
-	if (!in->config || !in->config->nsuppress)
-		return false;
-	/* "file:line": patterns name the file. */
-	if (src) {
-		snprintf(file, sizeof(file), "%s", src);
-		colon = strrchr(file, ':');
-		if (colon)
-			*colon = 0;
-	}
-	snprintf(function, sizeof(function), "%s", f->where);
-	plus = strrchr(function, '+');
-	if (plus)
-		*plus = 0;
-	if (f->tramp)
-		key_name(in, f->tramp, key, sizeof(key));
-	return sc_config_suppressed(in->config, f->rule, function,
-				    f->tramp ? key : NULL, in->path,
-				    src ? file : NULL);
-}
-
 static void fill_finding(struct sc_report_finding *r,
 			 const struct sc_report_input *in,
 			 const struct sc_finding *f, char *source, bool *oom)
 {
-	r->rule = sc_rules[f->rule].name;
-	r->severity = sc_severity_name(f->severity);
+	r->rule = f->rule;
+	r->severity = f->severity;
+	r->promoted = f->promoted;
 	r->message = dup(f->message, oom);
 	r->section = f->section ?
 		     dup(in->obj->sections[f->section].name, oom) : NULL;
@@ -147,13 +107,11 @@ static int add_findings(struct sc_report_file *f,
 		return -1;
 	for (i = 0; i < res->nfindings; i++) {
 		const struct sc_finding *fd = &res->findings[i];
-		char *src = source_of(in, fd->section, fd->offset, oom);
 
-		if (suppressed(in, fd, src)) {
-			free(src);
+		if (fd->suppressed)
 			continue;
-		}
-		fill_finding(&f->findings[f->nfindings++], in, fd, src, oom);
+		fill_finding(&f->findings[f->nfindings++], in, fd,
+			     source_of(in, fd->section, fd->offset, oom), oom);
 	}
 	return 0;
 }
@@ -300,20 +258,4 @@ int sc_report_failed(struct sc_report_file *f, const char *path,
 		return sc_errf(err, "out of memory");
 	}
 	return 0;
-}
-
-enum sc_severity sc_report_worst(const struct sc_report_file *f, bool werror)
-{
-	enum sc_severity worst = SC_SEV_OFF, sev;
-	size_t i;
-
-	for (i = 0; i < f->nfindings; i++) {
-		if (sc_severity_parse(f->findings[i].severity, &sev))
-			continue;
-		if (werror && sev == SC_SEV_WARNING)
-			sev = SC_SEV_ERROR;
-		if (sev > worst)
-			worst = sev;
-	}
-	return worst;
 }

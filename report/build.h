@@ -14,11 +14,11 @@ struct sc_report_input {
 	const struct sc_arch *arch;
 	const struct sc_symbols *syms;
 	struct sc_lines *lines;		/* NULL without DWARF */
-	const struct sc_config *config;	/* suppressions; may be NULL */
 	unsigned cacheline;		/* line size, for dump's sites */
 };
 
-/* The sites and findings of a check; suppressed findings are left out. */
+/* The sites and findings of a check, as judged (check/policy.h):
+ * suppressed findings are left out. */
 int sc_report_from_check(struct sc_report_file *f,
 			 const struct sc_report_input *in,
 			 const struct sc_result *res, struct sc_err *err);
@@ -31,9 +31,5 @@ int sc_report_from_table(struct sc_report_file *f,
 /* A file that could not be read or checked. */
 int sc_report_failed(struct sc_report_file *f, const char *path,
 		     const char *error, struct sc_err *err);
-
-/* The highest severity among f's findings, warnings counting as errors
- * when werror is set. */
-enum sc_severity sc_report_worst(const struct sc_report_file *f, bool werror);
 
 #endif

@@ -4,14 +4,17 @@
 #include "report.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <json-c/json.h>
 
 #include "../check/rules.h"
 #include "escape.h"
+#include "rules.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define INPUT_ERROR "input-error"
+#define SRCROOT "%SRCROOT%"
 
 /* Building stops being checked call by call: every constructor may
  * return NULL when memory runs out, so adders note it in *ok and go on,
@@ -64,90 +67,63 @@ static struct json_object *text_string(const char *s)
 	return o;
 }
 
-/* SARIF's levels are the same words as our severities, plus "none". */
-static const char *level(const char *severity)
+/* SARIF's levels are the same words as our severities, with "none" for
+ * off. */
+static const char *level(enum sc_severity severity)
 {
-	if (severity && (!strcmp(severity, "error") ||
-			 !strcmp(severity, "warning") ||
-			 !strcmp(severity, "note")))
-		return severity;
-	return "none";
+	return severity == SC_SEV_OFF ? "none" : sc_severity_name(severity);
 }
 
-/* A rule's one-line description and default level, from the rule table;
- * ids that are no rule (input-error) get fixed ones. */
-static void rule_info(const char *id, const char **what, const char **lvl)
+/* text and markdown forms of one of the registry's texts. */
+static struct json_object *message(const char *text, const char *markdown,
+				   bool *ok)
 {
-	enum sc_rule rule;
+	struct json_object *o = obj_with("text", json_object_new_string(text),
+					 ok);
 
-	if (!sc_rule_parse(id, &rule)) {
-		*what = sc_rules[rule].what;
-		*lvl = level(sc_severity_name(sc_rules[rule].severity));
-	} else if (!strcmp(id, INPUT_ERROR)) {
-		*what = "the file could not be read, or is no object scstool "
-			"can check";
-		*lvl = "error";
-	} else {
-		*what = "a finding of scstool";
-		*lvl = "warning";
-	}
+	if (o && markdown)
+		add(o, "markdown", json_object_new_string(markdown), ok);
+	return o;
 }
 
-static struct json_object *rule(const char *id, bool *ok)
+/* A rule's reportingDescriptor, every word from the registry. */
+static struct json_object *rule(enum sc_rule id, bool *ok)
 {
+	const struct sc_rule_info *r = &sc_rules[id];
 	struct json_object *o = json_object_new_object();
-	const char *what, *lvl;
+	char text[1024], arches[64];
 
 	if (!o) {
 		*ok = false;
 		return NULL;
 	}
-	rule_info(id, &what, &lvl);
-	add(o, "id", json_object_new_string(id), ok);
-	add(o, "shortDescription",
-	    obj_with("text", json_object_new_string(what), ok), ok);
-	add(o, "defaultConfiguration",
-	    obj_with("level", json_object_new_string(lvl), ok), ok);
+	add(o, "id", json_object_new_string(r->name), ok);
+	add(o, "shortDescription", message(r->summary, NULL, ok), ok);
+	add(o, "fullDescription", message(r->description, NULL, ok), ok);
+	sc_rule_help_text(id, text, sizeof(text));
+	add(o, "help", message(text, r->help, ok), ok);
+	add(o, "defaultConfiguration", obj_with("level",
+	    json_object_new_string(level(r->severity)),
+	    ok), ok);
+	sc_rule_arches(id, arches, sizeof(arches));
+	add(o, "properties", obj_with("architectures",
+	    json_object_new_string(arches), ok), ok);
 	return o;
 }
 
-static int by_id(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static size_t count_ids(const struct sc_report *r)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < r->nfiles; i++)
-		n += r->files[i].nfindings + !!r->files[i].error;
-	return n;
-}
-
-/* Every rule id that occurs in a result, sorted, once. */
-static struct json_object *rules(const struct sc_report *r, bool *ok)
+/* Every rule of the registry, in its order, so that a result's ruleIndex
+ * is its rule's enum value. */
+static struct json_object *rules(bool *ok)
 {
 	struct json_object *a = json_object_new_array();
-	size_t n = count_ids(r), i, j, k = 0;
-	const char **ids = malloc((n ? n : 1) * sizeof(*ids));
+	int i;
 
-	if (!a || !ids) {
-		free(ids);
+	if (!a) {
 		*ok = false;
-		return a;
+		return NULL;
 	}
-	for (i = 0; i < r->nfiles; i++) {
-		for (j = 0; j < r->files[i].nfindings; j++)
-			ids[k++] = r->files[i].findings[j].rule;
-		if (r->files[i].error)
-			ids[k++] = INPUT_ERROR;
-	}
-	qsort(ids, n, sizeof(*ids), by_id);
-	for (i = 0; i < n; i++)
-		if (!i || strcmp(ids[i - 1], ids[i]))
-			append(a, rule(ids[i], ok), ok);
-	free(ids);
+	for (i = 0; i < SC_RULE_COUNT; i++)
+		append(a, rule(i, ok), ok);
 	return a;
 }
 
@@ -166,20 +142,52 @@ static bool split_source(const char *src, char **file, long *line)
 	return *file != NULL;
 }
 
+char *sc_abs_path(const char *path)
+{
+	char *cwd = path[0] == '/' ? NULL : getcwd(NULL, 0);
+	size_t len = strlen(path) + (cwd ? strlen(cwd) + 1 : 0);
+	char *in = malloc(len + 1), *out = malloc(len + 2), *tok, *save;
+	size_t n = 0;
+
+	if ((!cwd && path[0] != '/') || !in || !out) {
+		free(cwd);
+		free(in);
+		free(out);
+		return NULL;
+	}
+	snprintf(in, len + 1, "%s%s%s", cwd ? cwd : "", cwd ? "/" : "", path);
+	free(cwd);
+	for (tok = strtok_r(in, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			while (n && out[--n] != '/')
+				;
+			continue;
+		}
+		n += sprintf(out + n, "/%s", tok);
+	}
+	if (!n)
+		out[n++] = '/';
+	out[n] = 0;
+	free(in);
+	return out;
+}
+
 /* A path as a URI reference: bytes outside RFC 3986's unreserved set and
- * '/' are percent-encoded, and an absolute path becomes a file: URI. */
-static struct json_object *uri(const char *path)
+ * '/' are percent-encoded, and an absolute path gets prefix (file://). */
+static struct json_object *uri(const char *prefix, const char *path)
 {
 	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		"abcdefghijklmnopqrstuvwxyz0123456789-._~/";
 	size_t len = strlen(path);
-	char *buf = malloc(7 + 3 * len + 1), *p = buf;
+	char *buf = malloc(strlen(prefix) + 3 * len + 1), *p = buf;
 	struct json_object *o;
 
 	if (!buf)
 		return NULL;
-	if (path[0] == '/')
-		p += sprintf(p, "file://");
+	p += sprintf(p, "%s", prefix);
 	for (; *path; path++) {
 		if (strchr(safe, *path))
 			*p++ = *path;
@@ -192,9 +200,39 @@ static struct json_object *uri(const char *path)
 	return o;
 }
 
+/* An artifactLocation: relative to %SRCROOT% when the path is under the
+ * source root, else an absolute file: URI (GitHub takes both). */
+static struct json_object *artifact(const struct sc_report *r,
+				    const char *path, bool *ok)
+{
+	struct json_object *o = json_object_new_object();
+	char *abs = sc_abs_path(path);
+	size_t n = r->source_root ? strlen(r->source_root) : 0;
+	bool under;
+
+	if (!o || !abs) {
+		json_object_put(o);
+		free(abs);
+		*ok = false;
+		return NULL;
+	}
+	/* The root "/" has n == 1: everything is under it. */
+	under = n && !strncmp(abs, r->source_root, n) &&
+		(abs[n] == '/' || n == 1) && abs[n == 1 ? 1 : n + 1];
+	if (under) {
+		add(o, "uri", uri("", abs + (n == 1 ? 1 : n + 1)), ok);
+		add(o, "uriBaseId", json_object_new_string(SRCROOT), ok);
+	} else {
+		add(o, "uri", uri("file://", abs), ok);
+	}
+	free(abs);
+	return o;
+}
+
 /* Where a finding is: its source line when DWARF gave one, else the
  * object itself. */
-static struct json_object *physical(const char *object, const char *src,
+static struct json_object *physical(const struct sc_report *r,
+				    const char *object, const char *src,
 				    bool *ok)
 {
 	struct json_object *o = json_object_new_object();
@@ -206,23 +244,23 @@ static struct json_object *physical(const char *object, const char *src,
 		return NULL;
 	}
 	if (split_source(src, &file, &line)) {
-		add(o, "artifactLocation", obj_with("uri", uri(file), ok), ok);
+		add(o, "artifactLocation", artifact(r, file, ok), ok);
 		add(o, "region", obj_with("startLine",
 			json_object_new_int64(line), ok), ok);
 	} else {
-		add(o, "artifactLocation", obj_with("uri", uri(object), ok),
-		    ok);
+		add(o, "artifactLocation", artifact(r, object, ok), ok);
 	}
 	free(file);
 	return o;
 }
 
-static struct json_object *location(const char *object, const char *src,
+static struct json_object *location(const struct sc_report *r,
+				    const char *object, const char *src,
 				    const char *function, bool *ok)
 {
 	struct json_object *o, *logical, *a;
 
-	o = obj_with("physicalLocation", physical(object, src, ok), ok);
+	o = obj_with("physicalLocation", physical(r, object, src, ok), ok);
 	if (!o || !function)
 		return o;
 	logical = obj_with("name", text_string(function), ok);
@@ -261,16 +299,20 @@ static struct json_object *result(const char *id, const char *lvl,
 	return o;
 }
 
-static struct json_object *finding(const struct sc_report_file *f,
+static struct json_object *finding(const struct sc_report *r,
+				   const struct sc_report_file *f,
 				   const struct sc_report_finding *fd,
 				   bool *ok)
 {
 	struct json_object *loc, *o, *props;
 
-	loc = location(f->path, fd->source, fd->function, ok);
-	o = result(fd->rule, level(fd->severity), fd->message, loc, ok);
+	loc = location(r, f->path, fd->source, fd->function, ok);
+	o = result(sc_rules[fd->rule].name, level(fd->severity), fd->message,
+		   loc, ok);
 	if (!o)
 		return NULL;
+	/* The driver lists the rules in registry order. */
+	add(o, "ruleIndex", json_object_new_int(fd->rule), ok);
 	props = obj_with("object", text_string(f->path), ok);
 	/* Findings about the whole file have no section or offset. */
 	if (props && fd->section) {
@@ -284,20 +326,8 @@ static struct json_object *finding(const struct sc_report_file *f,
 	return o;
 }
 
-static struct json_object *input_error(const struct sc_report_file *f,
-				       bool *ok)
-{
-	struct json_object *o;
-
-	o = result(INPUT_ERROR, "error", f->error,
-		   location(f->path, NULL, NULL, ok), ok);
-	if (o)
-		add(o, "properties",
-		    obj_with("object", text_string(f->path), ok),
-		    ok);
-	return o;
-}
-
+/* Notes are for people who asked for them (-v), in SARIF as on the
+ * terminal: a code-scanning service shows every result it gets. */
 static struct json_object *results(const struct sc_report *r, bool *ok)
 {
 	struct json_object *a = json_object_new_array();
@@ -310,27 +340,140 @@ static struct json_object *results(const struct sc_report *r, bool *ok)
 	for (i = 0; i < r->nfiles; i++) {
 		const struct sc_report_file *f = &r->files[i];
 
-		if (f->error)
-			append(a, input_error(f, ok), ok);
 		for (j = 0; j < f->nfindings; j++)
-			append(a, finding(f, &f->findings[j], ok), ok);
+			if (r->verbose ||
+			    f->findings[j].severity != SC_SEV_NOTE)
+				append(a, finding(r, f, &f->findings[j], ok),
+				       ok);
 	}
 	return a;
+}
+
+/* A file that could not be read is no finding about code: it is a
+ * notification of the tool's run (SARIF 3.58), as code scanning wants. */
+static struct json_object *input_error(const struct sc_report *r,
+				       const struct sc_report_file *f,
+				       bool *ok)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *locs = json_object_new_array_ext(1);
+
+	if (!o || !locs) {
+		json_object_put(o);
+		json_object_put(locs);
+		*ok = false;
+		return NULL;
+	}
+	append(locs, obj_with("physicalLocation", obj_with("artifactLocation",
+		artifact(r, f->path, ok), ok), ok), ok);
+	add(o, "level", json_object_new_string("error"), ok);
+	add(o, "message", obj_with("text", text_string(f->error), ok), ok);
+	add(o, "locations", locs, ok);
+	add(o, "descriptor", obj_with("id",
+	    json_object_new_string(INPUT_ERROR), ok), ok);
+	return o;
+}
+
+/* One invocation: it succeeded when every file could be checked (error
+ * findings are results of a successful run). */
+static struct json_object *invocation(const struct sc_report *r, bool *ok)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *n = json_object_new_array();
+	int worst = 0;
+	size_t i;
+
+	if (!o || !n) {
+		json_object_put(o);
+		json_object_put(n);
+		*ok = false;
+		return NULL;
+	}
+	for (i = 0; i < r->nfiles; i++) {
+		if (r->files[i].status > worst)
+			worst = r->files[i].status;
+		if (r->files[i].error)
+			append(n, input_error(r, &r->files[i], ok), ok);
+	}
+	add(o, "executionSuccessful", json_object_new_boolean(
+	    worst < SC_EXIT_USAGE), ok);
+	add(o, "exitCode", json_object_new_int(worst), ok);
+	add(o, "toolExecutionNotifications", n, ok);
+	return o;
+}
+
+/* The descriptor of the one notification scstool makes. */
+static struct json_object *notifications(bool *ok)
+{
+	const char *what = "A file could not be read, or is no object "
+			   "scstool can check.";
+	const char *full = "The file is missing, unreadable, not a regular "
+			   "file, not ELF, truncated or malformed, or for a "
+			   "machine scstool does not support; the message "
+			   "says which. Its sites were not checked.";
+	const char *help = "Fix the input (the message names the problem) "
+			   "and run scstool again; the other files of the "
+			   "run were checked.";
+	struct json_object *a = json_object_new_array_ext(1);
+	struct json_object *o = json_object_new_object();
+
+	if (!a || !o) {
+		json_object_put(a);
+		json_object_put(o);
+		*ok = false;
+		return NULL;
+	}
+	add(o, "id", json_object_new_string(INPUT_ERROR), ok);
+	add(o, "shortDescription", message(what, NULL, ok), ok);
+	add(o, "fullDescription", message(full, NULL, ok), ok);
+	add(o, "help", message(help, help, ok), ok);
+	append(a, o, ok);
+	return a;
+}
+
+static struct json_object *base_ids(const struct sc_report *r, bool *ok)
+{
+	struct json_object *o = json_object_new_object();
+	char *root = malloc(strlen(r->source_root) + 2);
+
+	if (!o || !root) {
+		json_object_put(o);
+		free(root);
+		*ok = false;
+		return NULL;
+	}
+	/* A base URI must end in '/' to be one (SARIF 3.14.14). */
+	sprintf(root, "%s%s", r->source_root,
+		strcmp(r->source_root, "/") ? "/" : "");
+	add(o, SRCROOT, obj_with("uri", uri("file://", root), ok), ok);
+	free(root);
+	return o;
 }
 
 static struct json_object *run(const struct sc_report *r, bool *ok)
 {
 	struct json_object *driver = json_object_new_object(), *o;
+	struct json_object *invocations = json_object_new_array_ext(1);
 
-	if (!driver) {
+	if (!driver || !invocations) {
+		json_object_put(driver);
+		json_object_put(invocations);
 		*ok = false;
 		return NULL;
 	}
 	add(driver, "name", json_object_new_string("scstool"), ok);
 	add(driver, "version",
 	    json_object_new_string(r->version ? r->version : ""), ok);
-	add(driver, "rules", rules(r, ok), ok);
+	add(driver, "rules", rules(ok), ok);
+	add(driver, "notifications", notifications(ok), ok);
+	append(invocations, invocation(r, ok), ok);
 	o = obj_with("tool", obj_with("driver", driver, ok), ok);
+	if (o && r->source_root)
+		add(o, "originalUriBaseIds", base_ids(r, ok), ok);
+	if (o)
+		add(o, "invocations", invocations, ok);
+	else
+		json_object_put(invocations);
 	if (o)
 		add(o, "results", results(r, ok), ok);
 	return o;

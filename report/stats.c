@@ -100,8 +100,8 @@ int sc_report_count(struct sc_report_file *f, struct sc_err *err)
 	n = gather(names, f->sites, f->nsites, sizeof(*f->sites),
 		   offsetof(struct sc_report_site, key));
 	ret = ret ? ret : tally(names, n, &st->by_key, &st->nkey, err);
-	n = gather(names, f->findings, f->nfindings, sizeof(*f->findings),
-		   offsetof(struct sc_report_finding, rule));
+	for (n = 0; n < f->nfindings; n++)
+		names[n] = sc_rules[f->findings[n].rule].name;
 	ret = ret ? ret : tally(names, n, &st->by_rule, &st->nrule, err);
 	free(names);
 	if (ret)
@@ -155,6 +155,108 @@ void sc_report_stats_text(FILE *out, const struct sc_report_file *f)
 		fprintf(m, "%s: %zu finding%s", f->path, f->nfindings,
 			f->nfindings == 1 ? "" : "s");
 		print_counts(m, st->by_rule, st->nrule);
+	}
+	sc_line_end(&l, out);
+}
+
+/* Every file's names in one list: a count of the totals is a count of
+ * the names over all files, so tally does the summing. */
+static int total_of(struct sc_report *r, size_t off, bool findings,
+		    struct sc_report_count **out, size_t *nout,
+		    struct sc_err *err)
+{
+	size_t i, j, n = 0, cap = 0;
+	const char **names;
+	int ret;
+
+	for (i = 0; i < r->nfiles; i++)
+		cap += findings ? r->files[i].nfindings : r->files[i].nsites;
+	names = malloc((cap ? cap : 1) * sizeof(*names));
+	if (!names)
+		return sc_errf(err, "out of memory");
+	for (i = 0; i < r->nfiles; i++) {
+		const struct sc_report_file *f = &r->files[i];
+
+		if (findings)
+			for (j = 0; j < f->nfindings; j++)
+				names[n++] = sc_rules[f->findings[j].rule].name;
+		else
+			n += gather(names + n, f->sites, f->nsites,
+				    sizeof(*f->sites), off);
+	}
+	ret = tally(names, n, out, nout, err);
+	free(names);
+	return ret;
+}
+
+int sc_report_totals(struct sc_report *r, struct sc_err *err)
+{
+	struct sc_report_totals *t = &r->totals;
+	size_t i, j;
+	int ret;
+
+	sc_report_totals_free(t);
+	for (i = 0; i < r->nfiles; i++) {
+		const struct sc_report_file *f = &r->files[i];
+
+		t->files++;
+		t->not_checked += f->error != NULL;
+		t->sites += f->nsites;
+		t->findings += f->nfindings;
+		for (j = 0; j < f->nsites; j++)
+			t->in_table += f->sites[j].in_table;
+	}
+	ret = total_of(r, offsetof(struct sc_report_site, kind), false,
+		       &t->stats.by_kind, &t->stats.nkind, err);
+	if (!ret)
+		ret = total_of(r, offsetof(struct sc_report_site, key), false,
+			       &t->stats.by_key, &t->stats.nkey, err);
+	if (!ret)
+		ret = total_of(r, 0, true, &t->stats.by_rule,
+			       &t->stats.nrule, err);
+	if (ret)
+		sc_report_totals_free(t);
+	return ret;
+}
+
+void sc_report_totals_free(struct sc_report_totals *t)
+{
+	stats_free(&t->stats);
+	memset(t, 0, sizeof(*t));
+}
+
+/* The lines of sc_report_stats_text, led by "total" and the number of
+ * files:
+ *   total: 3 files (1 not checked): 5 sites (4 in table): call 3, tail 2
+ *   total:   by key: __SCK__foo 5
+ *   total: 2 findings: cacheline 2 */
+void sc_report_totals_text(FILE *out, const struct sc_report *r)
+{
+	const struct sc_report_totals *t = &r->totals;
+	struct sc_line l;
+	FILE *m;
+
+	if ((m = sc_line_start(&l))) {
+		fprintf(m, "total: %zu file%s", t->files,
+			t->files == 1 ? "" : "s");
+		if (t->not_checked)
+			fprintf(m, " (%zu not checked)", t->not_checked);
+		fprintf(m, ": %zu site%s (%zu in table)", t->sites,
+			t->sites == 1 ? "" : "s", t->in_table);
+		print_counts(m, t->stats.by_kind, t->stats.nkind);
+	}
+	sc_line_end(&l, out);
+	if (t->stats.nkey) {
+		if ((m = sc_line_start(&l))) {
+			fprintf(m, "total:   by key");
+			print_counts(m, t->stats.by_key, t->stats.nkey);
+		}
+		sc_line_end(&l, out);
+	}
+	if ((m = sc_line_start(&l))) {
+		fprintf(m, "total: %zu finding%s", t->findings,
+			t->findings == 1 ? "" : "s");
+		print_counts(m, t->stats.by_rule, t->stats.nrule);
 	}
 	sc_line_end(&l, out);
 }

@@ -255,8 +255,8 @@ static void site(struct ye *y, const struct sc_report_site *s)
 static void finding(struct ye *y, const struct sc_report_finding *f)
 {
 	map_start(y, false);
-	kv(y, "rule", f->rule);
-	kv(y, "severity", f->severity);
+	kv(y, "rule", sc_rules[f->rule].name);
+	kv(y, "severity", sc_severity_name(f->severity));
 	kv_text(y, "message", f->message);
 	kv(y, "section", f->section);
 	kv_hex(y, "offset", f->offset);
@@ -286,6 +286,21 @@ static void stats(struct ye *y, const struct sc_report_stats *st)
 	counts(y, "sites_by_kind", st->by_kind, st->nkind);
 	counts(y, "sites_by_key", st->by_key, st->nkey);
 	counts(y, "findings_by_rule", st->by_rule, st->nrule);
+	map_end(y);
+}
+
+static void totals(struct ye *y, const struct sc_report_totals *t)
+{
+	str(y, "totals");
+	map_start(y, false);
+	kv_int(y, "files", (long long)t->files);
+	kv_int(y, "not_checked", (long long)t->not_checked);
+	kv_int(y, "sites", (long long)t->sites);
+	kv_int(y, "in_table", (long long)t->in_table);
+	kv_int(y, "findings", (long long)t->findings);
+	counts(y, "sites_by_kind", t->stats.by_kind, t->stats.nkind);
+	counts(y, "sites_by_key", t->stats.by_key, t->stats.nkey);
+	counts(y, "findings_by_rule", t->stats.by_rule, t->stats.nrule);
 	map_end(y);
 }
 
@@ -336,6 +351,8 @@ static void document(struct ye *y, const struct sc_report *r)
 	for (i = 0; i < r->nfiles; i++)
 		file(y, &r->files[i], r->stats);
 	seq_end(y);
+	if (r->stats)
+		totals(y, &r->totals);
 	map_end(y);
 	emit(y, &ev, yaml_document_end_event_initialize(&ev, 1));
 	emit(y, &ev, yaml_stream_end_event_initialize(&ev));

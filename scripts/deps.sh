@@ -11,6 +11,12 @@ libelf-dev:pc:libelf
 libdw-dev:pc:libdw
 libcapstone-dev:pc:capstone
 libzydis-dev:hdr:Zydis/Zydis.h
+libiberty-dev:hdr:libiberty/libiberty.h
+python3-yaml:py:yaml
+npm:cmd:npm
+groff-base:cmd:groff
+man-db:cmd:man
+bsdutils:cmd:script
 libyaml-dev:pc:yaml-0.1
 libjson-c-dev:pc:json-c
 pkg-config:cmd:pkg-config
@@ -54,6 +60,8 @@ for n in $needs; do
 		cc -E -x c - >/dev/null 2>&1 || missing="$missing $pkg" ;;
 	# Multilib and cross libraries: a file each package installs.
 	file) [ -e "$what" ] || missing="$missing $pkg" ;;
+	# The tests read reports back with Debian's python3 and PyYAML.
+	py)  /usr/bin/python3 -c "import $what" 2>/dev/null || missing="$missing $pkg" ;;
 	esac
 done
 # pkg-config itself may be what is missing: then every pc check failed.

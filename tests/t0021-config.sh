@@ -100,9 +100,10 @@ expect "-W for another rule leaves the file's rules alone" '
 	fresh && scx 0 check --config warn.yaml -W not-a-branch=off p.o &&
 	findings_n err warning prefixed-branch 4'
 
-expect "--werror: the file's warnings fail the run, nothing written" '
+expect "--werror: the file's warnings fail the run as errors, nothing written" '
 	fresh && scx 1 check --werror --config warn.yaml p.o &&
-	findings_n err warning prefixed-branch 4 && same p.orig p.o'
+	[ "$(grep -c ": error: .* \[prefixed-branch, -Werror\]\$" err)" -eq 4 ] &&
+	same p.orig p.o'
 
 expect "--werror: notes alone still pass" '
 	fresh && scx 0 check -v --werror --config off.yaml p.o &&

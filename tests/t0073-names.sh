@@ -50,9 +50,9 @@ expect "a backslash in a name is doubled, so that the escaped form reads back on
 	[ $? -eq 2 ] && grep -qF "back\\\\slash.o: error:" err'
 expect "an option, an -W value and a command with control bytes are escaped too" '
 	sc check $'"'"'--x\e[31m'"'"' k.orig >out 2>err; [ $? -eq 2 ] && no_controls err &&
-	grep -qF "unrecognized option '"'"'--x\x1b[31m'"'"'" err &&
+	grep -qF "unknown option '"'"'--x\x1b[31m'"'"'" err &&
 	sc check -W $'"'"'a\nb'"'"' k.orig >out 2>err; [ $? -eq 2 ] && no_controls err &&
-	grep -qF "bad -W '"'"'a\nb'"'"'" err &&
+	grep -qF "unknown rule '"'"'a\nb'"'"'" err &&
 	sc $'"'"'cmd\e'"'"' >out 2>err; [ $? -eq 2 ] && no_controls err'
 
 # --- non-UTF-8 names in reports ---

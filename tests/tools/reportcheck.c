@@ -8,7 +8,8 @@
  *   reportcheck sarif FILE   parse with json-c, check the SARIF 2.1.0
  *                            subset scstool writes, then print
  *                            "results=N", one "ruleId level uri[:line]"
- *                            line per result and "rules=ID ..."
+ *                            line per result and "rules=ID ..." (the
+ *                            rules the results use, sorted)
  *
  * FILE may be "-" for stdin.  Exit 0 when valid, 1 with a message naming
  * the first violation, 2 on usage or I/O errors.
@@ -395,14 +396,56 @@ static void c_tool(yaml_node_t *n)
 
 static void c_files(yaml_node_t *n) { each(n, c_file); }
 
+static void c_totals(yaml_node_t *n)
+{
+	static const struct key keys[] = {
+		KEY("files", c_int), KEY("not_checked", c_int),
+		KEY("sites", c_int), KEY("in_table", c_int),
+		KEY("findings", c_int), KEY("sites_by_kind", c_counts),
+		KEY("sites_by_key", c_counts),
+		KEY("findings_by_rule", c_counts), END,
+	};
+
+	check_map(n, keys);
+}
+
+/* The totals must add up to the files (and to their own counts). */
+static void totals_add_up(yaml_node_t *root)
+{
+	yaml_node_t *t = get(root, "totals"), *files = get(root, "files");
+	yaml_node_item_t *it;
+	unsigned long long sites = 0, findings = 0, bad = 0;
+
+	if (!t)
+		return;
+	for (it = files->data.sequence.items.start;
+	     it < files->data.sequence.items.top; it++) {
+		yaml_node_t *f = yaml_document_get_node(&doc, *it);
+
+		sites += seq_len(get(f, "sites"));
+		findings += seq_len(get(f, "findings"));
+		bad += get(f, "error") != NULL;
+	}
+	if (int_of(get(t, "files"), false) != seq_len(files) ||
+	    int_of(get(t, "sites"), false) != sites ||
+	    int_of(get(t, "findings"), false) != findings ||
+	    int_of(get(t, "not_checked"), false) != bad ||
+	    sum(get(t, "sites_by_kind")) != sites ||
+	    sum(get(t, "findings_by_rule")) != findings ||
+	    int_of(get(t, "in_table"), false) > sites)
+		die("totals: do not add up to the files");
+}
+
 static void check_root(yaml_node_t *root)
 {
 	static const struct key keys[] = {
 		KEY("version", c_version), KEY("tool", c_tool),
-		KEY("command", c_str), KEY("files", c_files), END,
+		KEY("command", c_str), KEY("files", c_files),
+		OPTIONAL("totals", c_totals), END,
 	};
 
 	check_map(root, keys);
+	totals_add_up(root);
 }
 
 /* One line per scalar, newlines shown as \n so that a value stays on its
@@ -506,25 +549,28 @@ static bool is_level(const char *s)
 	       !strcmp(s, "warning") || !strcmp(s, "error");
 }
 
-/* Rules: sorted by id, each once, each with a description and a level. */
+/* Rules: each once, each with the descriptions and help that GitHub's
+ * code scanning requires, and a level. */
 static void check_rules(struct json_object *rules)
 {
-	size_t i, n = json_object_array_length(rules);
-	const char *last = NULL;
+	size_t i, j, n = json_object_array_length(rules);
 
 	for (i = 0; i < n; i++) {
 		struct json_object *r = json_object_array_get_idx(rules, i);
 		const char *id = string(r, "rule", "id");
 
-		if (last && strcmp(last, id) >= 0)
-			die("rules: '%s' after '%s': not sorted or twice",
-			    id, last);
+		for (j = 0; j < i; j++)
+			if (!strcmp(id, string(json_object_array_get_idx(
+					rules, j), "rule", "id")))
+				die("rules: '%s' listed twice", id);
 		string(member(r, id, "shortDescription", json_type_object),
 		       id, "text");
+		string(member(r, id, "fullDescription", json_type_object),
+		       id, "text");
+		string(member(r, id, "help", json_type_object), id, "text");
 		if (!is_level(string(member(r, id, "defaultConfiguration",
 					    json_type_object), id, "level")))
 			die("rule %s: bad default level", id);
-		last = id;
 	}
 }
 
@@ -600,8 +646,19 @@ static void check_result(struct json_object *res, struct json_object *rules)
 	const char *id = string(res, "result", "ruleId");
 	const char *level = string(res, "result", "level");
 
+	struct json_object *idx;
+
 	if (!has_rule(rules, id))
 		die("result %s: rule not in tool.driver.rules", id);
+	/* A ruleIndex must name the same rule as the ruleId. */
+	if (json_object_object_get_ex(res, "ruleIndex", &idx) &&
+	    (!json_object_is_type(idx, json_type_int) ||
+	     json_object_get_int64(idx) < 0 ||
+	     (size_t)json_object_get_int64(idx) >=
+	     json_object_array_length(rules) ||
+	     strcmp(string(json_object_array_get_idx(rules,
+		json_object_get_int64(idx)), "rule", "id"), id)))
+		die("result %s: ruleIndex names another rule", id);
 	if (!is_level(level))
 		die("result %s: bad level %s", id, level);
 	string(member(res, "result", "message", json_type_object), "message",
@@ -612,24 +669,29 @@ static void check_result(struct json_object *res, struct json_object *rules)
 	check_properties(res);
 }
 
-/* Every rule listed is used by some result. */
-static void rules_used(struct json_object *rules, struct json_object *results)
+static int by_string(const void *a, const void *b)
 {
-	size_t i, j, n = json_object_array_length(results);
-	const char *id;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
+/* Prints "rules=" and the rule ids the results use, sorted, each once. */
+static void rules_used(struct json_object *results)
+{
+	size_t i, k = 0, n = json_object_array_length(results);
+	const char **ids = calloc(n + 1, sizeof(*ids));
+
+	if (!ids)
+		exit(2);
+	for (i = 0; i < n; i++)
+		ids[i] = string(json_object_array_get_idx(results, i),
+				"result", "ruleId");
+	qsort(ids, n, sizeof(*ids), by_string);
 	printf("rules=");
-	for (i = 0; i < json_object_array_length(rules); i++) {
-		id = string(json_object_array_get_idx(rules, i), "rule", "id");
-		for (j = 0; j < n; j++)
-			if (!strcmp(string(json_object_array_get_idx(results,
-					j), "result", "ruleId"), id))
-				break;
-		if (j == n)
-			die("rule %s is listed but no result has it", id);
-		printf("%s%s", i ? " " : "", id);
-	}
+	for (i = 0; i < n; i++)
+		if (!i || strcmp(ids[i - 1], ids[i]))
+			printf("%s%s", k++ ? " " : "", ids[i]);
 	putchar('\n');
+	free(ids);
 }
 
 static struct json_object *parse_json(const char *buf, size_t len)
@@ -653,6 +715,38 @@ static struct json_object *parse_json(const char *buf, size_t len)
 	return root;
 }
 
+/* One invocation; each notification (a file that could not be read)
+ * printed as "notification LEVEL URI", then "invocation=successful" or
+ * "invocation=failed". */
+static void check_invocations(struct json_object *run)
+{
+	struct json_object *a, *inv, *n, *x;
+	size_t i;
+
+	a = member(run, "run", "invocations", json_type_array);
+	if (json_object_array_length(a) != 1)
+		die("invocations: want exactly one");
+	inv = json_object_array_get_idx(a, 0);
+	x = member(inv, "invocation", "executionSuccessful",
+		   json_type_boolean);
+	n = member(inv, "invocation", "toolExecutionNotifications",
+		   json_type_array);
+	for (i = 0; i < json_object_array_length(n); i++) {
+		struct json_object *no = json_object_array_get_idx(n, i);
+		const char *lvl = string(no, "notification", "level");
+
+		if (!is_level(lvl))
+			die("notification: bad level %s", lvl);
+		string(member(no, "notification", "message",
+			      json_type_object), "message", "text");
+		printf("notification %s", lvl);
+		print_location(no);
+		putchar('\n');
+	}
+	printf("invocation=%s\n", json_object_get_boolean(x) ? "successful"
+							     : "failed");
+}
+
 static int check_sarif(const char *buf, size_t len)
 {
 	struct json_object *root = parse_json(buf, len), *runs, *run, *drv;
@@ -673,12 +767,13 @@ static int check_sarif(const char *buf, size_t len)
 	string(drv, "driver", "version");
 	rules = member(drv, "driver", "rules", json_type_array);
 	check_rules(rules);
+	check_invocations(run);
 	results = member(run, "run", "results", json_type_array);
 	n = json_object_array_length(results);
 	printf("results=%zu\n", n);
 	for (i = 0; i < n; i++)
 		check_result(json_object_array_get_idx(results, i), rules);
-	rules_used(rules, results);
+	rules_used(results);
 	json_object_put(root);
 	return 0;
 }
