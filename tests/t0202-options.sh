@@ -33,7 +33,7 @@ value_for() {
 	esac
 }
 
-for cmd in check lint dump rules help version; do
+for cmd in check lint dump verify rules help version; do
 	expect "$cmd: every option its help lists is one the parser takes" '
 		help_options '$cmd' >opts.'$cmd' && [ -s opts.'$cmd' ] &&
 		while read -r s l a; do

@@ -21,7 +21,7 @@ expect "man -l renders it, with NAME, SYNOPSIS and every section" '
 	done'
 
 expect "the page has every command and every option its help lists" '
-	for c in check lint dump rules help version; do
+	for c in check lint dump verify rules help version; do
 		grep -Eq "^   scstool $c( |\$)" page || { echo "no $c"; exit 1; }
 		"$SCSTOOL" $c --help | sed -n "/^Options:/,/^\$/p" |
 			grep -o -- "--[a-z-]*" | sort -u >o.$c
@@ -69,7 +69,7 @@ expect "completes the options of each command, and lint has no -o" '
 	! grep -qx -- --output= l && ! grep -qx -- -n l'
 
 expect "the options offered are the ones the help lists, for each command" '
-	for c in check lint dump rules help version; do
+	for c in check lint dump verify rules help version; do
 		comp "scstool $c -" | sed "s/=\$//" | sort -u >offered
 		"$SCSTOOL" $c --help | sed -n "/^Options:/,/^\$/p" | grep -E "^  -|^      --" |
 			gawk "{ for (i = 1; i <= NF; i++) { w = \$i; sub(/,\$/, \"\", w)
