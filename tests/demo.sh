@@ -6,10 +6,11 @@ out=$root/build/demo
 sc=$root/scstool
 mkdir -p "$out" || exit 2
 # Built as kernel code is (no PIE), with -g for source lines that read
-# relative to the repository.
-gcc -g -O2 -fno-pie -ffunction-sections -fno-asynchronous-unwind-tables \
-	-fdebug-prefix-map="$root/"= -c "$root/tests/demo/demo.c" \
-	-o "$out/demo.o" || exit 2
+# relative to the repository: compiled from it, with its path (the
+# compilation directory) mapped to ".".
+(cd "$root" && gcc -g -O2 -fno-pie -ffunction-sections \
+	-fno-asynchronous-unwind-tables -fdebug-prefix-map="$root"=. \
+	-c tests/demo/demo.c -o "$out/demo.o") || exit 2
 gcc -c "$root/tests/demo/prefixed.S" -o "$out/prefixed.o" || exit 2
 cd "$out" || exit 2
 
