@@ -305,6 +305,22 @@ static void option_name(const struct sc_option *o, char *buf, size_t len)
 		snprintf(buf + n, len - n, " %s", o->arg_name);
 }
 
+/* Only a command with rules has error findings (status 1), and only one
+ * that writes has something to leave unwritten. */
+static void exit_status_help(FILE *out, const struct sc_command *cmd)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "Exit status: 0 clean, %s2 usage, I/O "
+		 "or malformed input.",
+		 !takes(cmd, SC_OPT_WARN) ? "" :
+		 takes(cmd, SC_OPT_OUTPUT) ?
+		 "1 an error finding (nothing written), " :
+		 "1 an error finding, ");
+	fputc('\n', out);
+	wrap(out, text, 0, 0);
+}
+
 void sc_command_help(FILE *out, const struct sc_command *cmd)
 {
 	const enum sc_opt_id *o;
@@ -327,9 +343,7 @@ void sc_command_help(FILE *out, const struct sc_command *cmd)
 		sc_rules_text(out);
 	}
 	if (cmd->files)
-		fprintf(out, "\nExit status: 0 clean, 1 an error finding "
-			"(nothing written), 2 usage, I/O or\nmalformed "
-			"input.\n");
+		exit_status_help(out, cmd);
 }
 
 void sc_usage(FILE *out)

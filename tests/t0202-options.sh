@@ -53,6 +53,13 @@ expect "lint takes no -o, -n or -f, and its help lists none" '
 	help_options check >c && grep -q "^-o --output OUT" c &&
 	grep -q "^-n --dry-run" c && grep -q "^-f --force" c'
 
+expect "each help states the exit statuses its command can give" '
+	for c in check lint dump verify; do "$SCSTOOL" $c --help >h.$c || exit 1; done &&
+	tr "\n" " " <h.check | grep -q "1 an error finding (nothing written), 2 usage" &&
+	tr "\n" " " <h.lint | grep -q "1 an error finding, 2 usage" &&
+	tr "\n" " " <h.verify | grep -q "1 an error finding, 2 usage" &&
+	tr "\n" " " <h.dump | grep -q "Exit status: 0 clean, 2 usage"'
+
 for o in "-o x.o" "--output=x.o" "-n" "--dry-run" "-f" "--force"; do
 	expect "lint $o: exit 2, named as not lint's, nothing written" '
 		scx 2 lint '"$o"' k.o && same k.orig k.o && [ ! -e x.o ] &&

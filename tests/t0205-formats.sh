@@ -47,6 +47,13 @@ expect "--format=json --report FILE writes it there" '
 	scx 2 lint --format=json --report r2.json $OBJS && empty out &&
 	/usr/bin/python3 -c "import json; json.load(open(\"r2.json\"))"'
 
+expect "--report - is stdout: the same bytes in each report format, no file named -" '
+	for f in yaml json sarif; do
+		sc lint -v --stats --format=$f $OBJS >a.$f 2>/dev/null
+		sc lint -v --stats --format=$f --report - $OBJS >b.$f 2>/dev/null
+		[ -s a.$f ] && cmp a.$f b.$f && [ ! -e ./- ] || exit 1
+	done'
+
 expect "JSON is deterministic: -j 2 gives the same bytes as -j 1" '
 	sc lint -j 1 --stats --format=json $OBJS >j1 2>/dev/null
 	sc lint -j 2 --stats --format=json $OBJS >j2 2>/dev/null
