@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "../check/check.h"
-#include "../check/config.h"
 #include "../check/table.h"
 #include "../elf/extent.h"
 #include "../elf/lines.h"

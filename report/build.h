@@ -3,7 +3,6 @@
 #define SC_REPORT_BUILD_H
 
 #include "../check/check.h"
-#include "../check/config.h"
 #include "../check/table.h"
 #include "../elf/lines.h"
 #include "report.h"
