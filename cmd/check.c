@@ -15,6 +15,7 @@
 #include "../report/escape.h"
 #include "../report/rules.h"
 #include "../report/text.h"
+#include "sc_phase.h"
 #include "cmd.h"
 #include "common.h"
 #include "options.h"
@@ -24,6 +25,7 @@ struct check_opts {
 	const char *command;		/* "check" or "lint" */
 	const char *output;
 	bool dry_run, force, verbose, colour;
+	bool timings;			/* SCSTOOL_TIMINGS: phases to stderr */
 	struct sc_output out;
 	struct sc_check_opts check;
 	struct sc_run_policy pol;	/* --config, -W */
@@ -44,6 +46,7 @@ struct job {
 	size_t nfound, nexisting;
 	bool has_table;
 	struct sc_report_file *record;
+	struct sc_phases *ph;		/* NULL unless timings are on */
 };
 
 static int fail(struct job *j, const struct sc_err *e)
@@ -62,10 +65,13 @@ static int analyse(struct job *j)
 {
 	struct sc_err e;
 
-	if (sc_symbols_build(&j->syms, &j->obj, &e) ||
-	    sc_check_object(&j->obj, &j->syms, &j->opts->check, &j->res, &e) ||
+	if (sc_symbols_build(&j->syms, &j->obj, &e))
+		return fail(j, &e);
+	sc_phase_mark(j->ph, "symbols");
+	if (sc_check_object(&j->obj, &j->syms, &j->opts->check, &j->res, &e) ||
 	    sc_table_from_sites(&j->res, &j->found, &j->nfound, &e))
 		return fail(j, &e);
+	sc_phase_mark(j->ph, "sites");
 	j->has_table = sc_find_section(&j->obj, SC_TABLE_SECTION) != 0;
 	if (j->has_table &&
 	    sc_table_read(&j->obj, j->arch, &j->existing, &j->nexisting, &e))
@@ -73,6 +79,7 @@ static int analyse(struct job *j)
 	/* Without line information, findings name function+0xoff alone. */
 	if (sc_lines_open(&j->lines, &j->obj, &e))
 		j->lines = NULL;
+	sc_phase_mark(j->ph, "dwarf");
 	return SC_EXIT_OK;
 }
 
@@ -84,9 +91,13 @@ static int verify_output(void *ctx, const char *path, struct sc_err *e)
 	struct job *j = ctx;
 	struct sc_err why;
 	bool differ;
+	int bad;
 
-	if (!sc_table_check_output(&j->obj, j->arch, path, j->found,
-				   j->nfound, &differ, &why))
+	sc_phase_mark(j->ph, "write");
+	bad = sc_table_check_output(&j->obj, j->arch, path, j->found,
+				    j->nfound, &differ, &why);
+	sc_phase_mark(j->ph, "read back");
+	if (!bad)
 		return 0;
 	if (!differ)
 		return sc_errf(e, "%s", why.msg);
@@ -107,9 +118,11 @@ static int write_table(struct job *j)
 
 	if (sc_table_image(&j->obj, j->arch, j->found, j->nfound, &img, &e))
 		return fail(j, &e);
+	sc_phase_mark(j->ph, "write");
 	ret = sc_write_table(&j->obj, j->opts->output, &img, verify_output, j,
 			     &e);
 	sc_table_image_free(&img);
+	sc_phase_mark(j->ph, "rename");
 	return ret ? fail(j, &e) : SC_EXIT_OK;
 }
 
@@ -169,6 +182,7 @@ static int process(struct job *j)
 		return status;
 	sc_report_text_file(j->err, j->record, j->opts->verbose,
 			    j->opts->colour);
+	sc_phase_mark(j->ph, "report");
 	if ((status = sc_policy_status(&j->res)))
 		return status;
 	if (write)
@@ -179,10 +193,22 @@ static int process(struct job *j)
 	return SC_EXIT_OK;
 }
 
+/* SCSTOOL_TIMINGS: one line per file on its stderr, never in the report. */
+static void print_timings(const struct job *j)
+{
+	char line[512];
+
+	if (!j->ph)
+		return;
+	sc_phase_format(line, sizeof(line), j->ph);
+	sc_print_line(j->err, "scstool: timings: %s: %s", j->path, line);
+}
+
 static int check_file(const void *ctx, const char *path, FILE *out,
 		      FILE *err, void **record)
 {
 	struct job j = { .opts = ctx, .path = path, .err = err };
+	struct sc_phases ph;
 	struct sc_err e;
 	int status;
 
@@ -193,8 +219,12 @@ static int check_file(const void *ctx, const char *path, FILE *out,
 		sc_print_line(err, "%s: error: out of memory", path);
 		return SC_EXIT_USAGE;
 	}
+	if (j.opts->timings)
+		j.ph = &ph;
+	sc_phase_start(j.ph);
 	if (sc_cmd_open(path, true, &j.obj, &j.arch, &e))
 		return fail(&j, &e);
+	sc_phase_mark(j.ph, "read");
 	status = process(&j);
 	j.record->status = status;
 	sc_lines_close(j.lines);
@@ -203,6 +233,8 @@ static int check_file(const void *ctx, const char *path, FILE *out,
 	sc_result_free(&j.res);
 	sc_symbols_free(&j.syms);
 	sc_object_close(&j.obj);
+	sc_phase_mark(j.ph, "free");
+	print_timings(&j);
 	return status;
 }
 
@@ -279,6 +311,7 @@ static int run(const char *command, bool dry_run, int argc, char **argv)
 		return r;
 	}
 	n = argc - optind;
+	o.timings = getenv("SCSTOOL_TIMINGS") != NULL;
 	records = calloc(n, sizeof(*records));
 	if (!records || load_policy(&o)) {
 		free(records);
