@@ -98,13 +98,35 @@ static int sorted(const struct sc_object *obj, const struct sc_symbol ***out,
 	return 0;
 }
 
+/* The common case, in one linear pass: the output's symbols are the
+ * input's in the same order, with added section symbols among them.
+ * When this holds, so does what the sorted comparison below checks (each
+ * input symbol is in the output, and every other output symbol is an
+ * added one); when it does not, the sorted comparison decides. */
+static bool same_order(const struct cmp *c)
+{
+	size_t i = 0, j = 0, na = c->in->nsymbols, nb = c->out->nsymbols;
+
+	for (; j < nb; j++) {
+		if (i < na &&
+		    !sc_symbol_cmp(&c->in->symbols[i], &c->out->symbols[j]))
+			i++;
+		else if (!added(&c->out->symbols[j]))
+			return false;
+	}
+	return i == na;
+}
+
 /* The output's symbols are the input's, plus added section symbols. */
 static int same_symbols(const struct cmp *c)
 {
 	const struct sc_symbol **a = NULL, **b = NULL;
 	size_t i = 0, j = 0, na = c->in->nsymbols, nb = c->out->nsymbols;
-	int ret = sorted(c->in, &a, c->err) || sorted(c->out, &b, c->err) ?
-		  -1 : 0;
+	int ret;
+
+	if (same_order(c))
+		return 0;
+	ret = sorted(c->in, &a, c->err) || sorted(c->out, &b, c->err) ? -1 : 0;
 
 	while (!ret && j < nb) {
 		if (i < na && !sc_symbol_cmp(a[i], b[j]))
