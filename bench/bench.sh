@@ -15,10 +15,13 @@ SCSTOOL=${SCSTOOL:-$root/scstool}
 # The corpus runs from inside its folder: the binary's path must be absolute.
 case $SCSTOOL in /*) ;; *) SCSTOOL=$root/$SCSTOOL ;; esac
 OUT=$root/bench/out
-KVM_RUNS=${KVM_RUNS:-20}
-AMDGPU_RUNS=${AMDGPU_RUNS:-5}
-CORPUS_RUNS=${CORPUS_RUNS:-3}
+# Runs of each tool on each module, and of scstool on the corpus (min and
+# median of each); objtool on the corpus takes 10 s or more a run.
+MODULE_RUNS=${MODULE_RUNS:-9}
+CORPUS_RUNS=${CORPUS_RUNS:-7}
+OT_CORPUS_RUNS=${OT_CORPUS_RUNS:-3}
 KVM=arch/x86/kvm/kvm.ko
+KVM_INTEL=arch/x86/kvm/kvm-intel.ko
 AMDGPU=drivers/gpu/drm/amd/amdgpu/amdgpu.ko
 ROWS=()
 SWEEP_ROWS=()
@@ -46,6 +49,11 @@ timed_us() {
 # GNU time as a prefix: it writes the peak resident set (KB) to $OUT/rss.
 RSS=(/usr/bin/time -f %M -o)
 
+# run1 CMD...: one run through bench/runone.c: prints "WALL_US CPU_US
+# RSS_KB STATUS" (wall from fork to reaping, CPU and peak RSS from wait4:
+# one run gives all three, with no wrapper process in between).
+run1() { "$OUT/runone" "$OUT/last.log" "$@"; }
+
 # rss_kb CMD...: peak resident set of the program CMD, in KB.
 rss_kb() {
 	"${RSS[@]}" "$OUT/rss" "$@" >"$OUT/last.log" 2>&1
@@ -58,12 +66,14 @@ median() {
 	sort -n | awk '{ v[NR] = $1 }
 		END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+minimum() { sort -n | head -1; }
 
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f ms", u / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0) ? "%.1fx" : "-", a / b }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 
 # row LABEL SCSTOOL OBJTOOL RATIO: one line of the final table.
-row() { ROWS+=("$(printf '%-50s %12s %12s %10s' "$@")"); }
+row() { ROWS+=("$(printf '%-44s %19s %19s %13s' "$@")"); }
 
 strip_table() {
 	objcopy --remove-section .rela.static_call_sites \
@@ -81,44 +91,98 @@ make_masters() {
 	done <"$REAL_LIST"
 }
 
+# Bytes of code (SHF_EXECINSTR sections) of every module, "BYTES PATH" a
+# line, smallest first: $OUT/text.sizes.
+text_sizes() {
+	(cd "$OUT/master" && xargs -d '\n' readelf -SW <"$REAL_LIST") 2>/dev/null |
+		sed 's/\[ */[/' | awk '
+			/^File: / { if (f != "") print s, f; f = $2; s = 0 }
+			/^ *\[[0-9]+\]/ && $8 ~ /X/ { s += strtonum("0x" $6) }
+			END { if (f != "") print s, f }' | sort -n >"$OUT/text.sizes"
+	[ "$(wc -l <"$OUT/text.sizes")" = "$(wc -l <"$REAL_LIST")" ] ||
+		die "readelf did not read every module"
+}
+
+# The module of median code size.
+median_module() {
+	local n
+	n=$(wc -l <"$OUT/text.sizes")
+	sed -n "$(((n + 1) / 2))p" "$OUT/text.sizes" | awk '{ print $2 }'
+}
+
 # fresh REL: path of a new copy of the stripped module REL.
 fresh() {
 	cp "$OUT/master/$1" "$OUT/run.ko" && echo "$OUT/run.ko"
 }
 
-# bench_module REL RUNS: interleaved runs of both tools, each on a fresh copy.
+# stat_rows NAME FILE_SC FILE_OT: min and median rows of wall, CPU and
+# peak RSS from two files of run1 lines.
+stat_rows() {
+	local name=$1 a=$2 b=$3 col what sa ma sb mb fmt
+	for col in 1 2 3; do
+		case $col in
+		1) what="wall"; fmt=ms ;;
+		2) what="CPU (user+sys)"; fmt=ms ;;
+		3) what="peak RSS"; fmt=mib ;;
+		esac
+		sa=$(cut -d' ' -f$col "$a" | minimum)
+		ma=$(cut -d' ' -f$col "$a" | median)
+		sb=$(cut -d' ' -f$col "$b" | minimum)
+		mb=$(cut -d' ' -f$col "$b" | median)
+		row "$name: $what" "$($fmt "$sa") / $($fmt "$ma")" \
+			"$($fmt "$sb") / $($fmt "$mb")" \
+			"$(ratio "$sb" "$sa") / $(ratio "$mb" "$ma")"
+	done
+}
+
+# bench_module REL RUNS: interleaved runs of both tools, each on a fresh
+# copy; wall, CPU and peak RSS of every run.
 bench_module() {
-	local rel=$1 runs=$2 name=${1##*/} i f t sites
-	: >"$OUT/sc.us"
-	: >"$OUT/sc2.us"
-	: >"$OUT/ot.us"
+	local rel=$1 runs=$2 name=${1##*/} i f r sites
+	: >"$OUT/sc.runs"
+	: >"$OUT/ot.runs"
 	for ((i = 0; i < runs; i++)); do
-		f=$(fresh "$rel") && t=$(timed_us "${SC[@]}" "$f") ||
+		f=$(fresh "$rel") && r=$(run1 "${SC[@]}" "$f") || die "runone failed"
+		[ "${r##* }" = 0 ] ||
 			die "scstool check failed on $name: $(head -3 "$OUT/last.log")"
-		echo "$t" >>"$OUT/sc.us"
-		# One file, two decoding threads.
-		f=$(fresh "$rel") && t=$(timed_us "${SC[@]}" -j2 "$f") ||
-			die "scstool check -j2 failed on $name: $(head -3 "$OUT/last.log")"
-		echo "$t" >>"$OUT/sc2.us"
-		f=$(fresh "$rel") && t=$(timed_us "${OT[@]}" "$f") ||
-			echo "bench: objtool failed on $name (run $i)" >&2
-		echo "$t" >>"$OUT/ot.us"
+		echo "$r" >>"$OUT/sc.runs"
+		f=$(fresh "$rel") && r=$(run1 "${OT[@]}" "$f") || die "runone failed"
+		[ "${r##* }" = 0 ] || echo "bench: objtool exit ${r##* } on $name (run $i)" >&2
+		echo "$r" >>"$OUT/ot.runs"
 	done
 	sites=$("$SCSTOOL" dump "$REAL_MODS/$rel" 2>/dev/null | head -1 | awk '{ print $2 }')
-	local sc_med sc2_med ot_med sc_rss ot_rss
-	sc_med=$(median <"$OUT/sc.us")
-	sc2_med=$(median <"$OUT/sc2.us")
-	ot_med=$(median <"$OUT/ot.us")
-	sc_rss=$(rss_kb "${SC[@]}" "$(fresh "$rel")") || die "scstool failed on $name"
-	ot_rss=$(rss_kb "${OT[@]}" "$(fresh "$rel")")
-	echo "bench: $name ($sites sites, $(du -k "$OUT/master/$rel" | cut -f1) KB):" \
-		"scstool $(ms "$sc_med") (-j2: $(ms "$sc2_med")), objtool $(ms "$ot_med")," \
-		"median of $runs"
-	row "$name: median wall, $runs runs" "$(ms "$sc_med")" "$(ms "$ot_med")" \
-		"$(ratio "$ot_med" "$sc_med")"
-	row "$name: scstool -j2 (two decoding threads)" "$(ms "$sc2_med")" "$(ms "$ot_med")" \
-		"$(ratio "$ot_med" "$sc2_med")"
-	row "$name: peak RSS" "$sc_rss KB" "$ot_rss KB" "$(ratio "$ot_rss" "$sc_rss")"
+	echo "bench: $name: $sites sites, $(du -k "$OUT/master/$rel" | cut -f1) KB," \
+		"$(awk -v r="$rel" '$2 == r { printf "%.0f", $1 / 1024 }' "$OUT/text.sizes") KB of code, $runs runs"
+	stat_rows "$name" "$OUT/sc.runs" "$OUT/ot.runs"
+}
+
+# Where the time goes in one scstool check of kvm.ko: SCSTOOL_TIMINGS's
+# phases, min and median over RUNS fresh copies, and the start-up of the
+# process (scstool version: loading and relocating the libraries).
+bench_phases() {
+	local rel=$1 runs=$2 i f
+	: >"$OUT/phases"
+	: >"$OUT/startup.runs"
+	for ((i = 0; i < runs; i++)); do
+		f=$(fresh "$rel") && SCSTOOL_TIMINGS=1 "${SC[@]}" "$f" 2>>"$OUT/phases" >/dev/null ||
+			die "scstool check failed on $rel"
+		run1 "$SCSTOOL" version >>"$OUT/startup.runs" || die "runone failed"
+	done
+	PHASE_ROWS=()
+	while IFS= read -r line; do PHASE_ROWS+=("$line"); done < <(
+		sed 's/^scstool: timings: [^:]*: //' "$OUT/phases" | tr ':,' '\n\n' |
+			awk 'NF >= 2 && $NF == "ms" { name = $1; for (i = 2; i < NF - 1; i++)
+					name = name " " $i
+				if (!(name in seen)) { seen[name] = ++k; order[k] = name }
+				v[name, ++n[name]] = $(NF - 1) }
+			END { for (j = 1; j <= k; j++) { nm = order[j]; c = n[nm]
+					for (a = 1; a <= c; a++) s[a] = v[nm, a]
+					asort(s); med = (c % 2) ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
+					printf "  %-12s %9.2f ms %9.2f ms\n", nm, s[1], med; delete s } }')
+	PHASE_ROWS+=("$(printf '  %-12s %9.2f ms %9.2f ms' "start-up" \
+		"$(cut -d' ' -f1 "$OUT/startup.runs" | minimum | awk '{ print $1 / 1000 }')" \
+		"$(cut -d' ' -f1 "$OUT/startup.runs" | median | awk '{ print $1 / 1000 }')")")
+	PHASE_HEAD="where the time goes: scstool check ${rel##*/}, $runs fresh copies (SCSTOOL_TIMINGS=1; start-up: scstool version)"
 }
 
 # fresh_corpus: a new copy of every stripped module under $OUT/corpus.
@@ -126,11 +190,12 @@ fresh_corpus() {
 	rm -rf "$OUT/corpus" && cp -r "$OUT/master" "$OUT/corpus"
 }
 
-# corpus_scstool [PREFIX...]: one scstool call over every module.
+# corpus_scstool J: one scstool call over every module, J at a time
+# (through runone: prints its line).
 corpus_scstool() {
 	local mods
 	mapfile -t mods <"$REAL_LIST"
-	(cd "$OUT/corpus" && "$@" "${SC[@]}" -j2 "${mods[@]}")
+	(cd "$OUT/corpus" && run1 "${SC[@]}" -j"$1" "${mods[@]}")
 }
 
 # corpus_objtool P: objtool once per module (as kbuild runs it), P at a time.
@@ -154,31 +219,64 @@ corpus_objtool_rss() {
 	sort -n "$OUT/rss" | tail -1
 }
 
+# Time against code size over the corpus, from the per-file timings of
+# one scstool -j1 call: a least-squares line  ms = fixed + per_KB * KB.
+corpus_fit() {
+	local mods
+	mapfile -t mods <"$REAL_LIST"
+	fresh_corpus && (cd "$OUT/corpus" && SCSTOOL_TIMINGS=1 "${SC[@]}" "${mods[@]}") \
+		2>"$OUT/corpus.phases" >/dev/null || die "scstool failed on the corpus"
+	FIT=$(sed -n 's/^scstool: timings: \(.*\): total \([0-9.]*\) ms:.*/\2 \1/p' \
+		"$OUT/corpus.phases" | awk -v sizes="$OUT/text.sizes" '
+		BEGIN { while ((getline l < sizes) > 0) { split(l, f, " "); kb[f[2]] = f[1] / 1024 } }
+		{ x = kb[$2]; y = $1; n++; sx += x; sy += y; sxx += x * x; sxy += x * y
+		  if (x > xmax) xmax = x }
+		END { b = (n * sxy - sx * sy) / (n * sxx - sx * sx); a = (sy - b * sx) / n
+			printf "%d %.3f %.4f %.0f", n, a, b, xmax }')
+}
+
 bench_corpus() {
-	local n i t sc_med sc_rss seq p2 ot_rss gave_up
+	local n i j r seq p2 ot_rss gave_up
 	n=$(wc -l <"$REAL_LIST")
-	: >"$OUT/corpus.us"
-	for ((i = 0; i < CORPUS_RUNS; i++)); do
-		fresh_corpus && t=$(timed_us corpus_scstool) ||
-			die "scstool check -j2 failed on the corpus: $(head -3 "$OUT/last.log")"
-		echo "$t" >>"$OUT/corpus.us"
+	for j in 1 2; do
+		: >"$OUT/corpus$j.runs"
+		for ((i = 0; i < CORPUS_RUNS; i++)); do
+			fresh_corpus && r=$(corpus_scstool $j) || die "runone failed"
+			[ "${r##* }" = 0 ] ||
+				die "scstool check -j$j failed on the corpus: $(head -3 "$OUT/last.log")"
+			echo "$r" >>"$OUT/corpus$j.runs"
+		done
 	done
-	sc_med=$(median <"$OUT/corpus.us")
-	fresh_corpus && corpus_scstool "${RSS[@]}" "$OUT/rss" >"$OUT/last.log" 2>&1 &&
-		sc_rss=$(cat "$OUT/rss") || die "scstool failed on the corpus"
-	fresh_corpus && seq=$(timed_us corpus_objtool 1)
-	fresh_corpus && p2=$(timed_us corpus_objtool 2)
+	: >"$OUT/ot1.us"
+	: >"$OUT/ot2.us"
+	for ((i = 0; i < OT_CORPUS_RUNS; i++)); do
+		fresh_corpus && timed_us corpus_objtool 1 >>"$OUT/ot1.us"
+		fresh_corpus && timed_us corpus_objtool 2 >>"$OUT/ot2.us"
+	done
 	gave_up=$(no_table_count)
 	fresh_corpus && ot_rss=$(corpus_objtool_rss)
-	echo "bench: corpus of $n modules: scstool -j2 $(ms "$sc_med") (median of" \
-		"$CORPUS_RUNS), objtool sequential $(ms "$seq"), objtool -P2 $(ms "$p2")"
+	echo "bench: corpus of $n modules: scstool $CORPUS_RUNS runs at -j1 and at -j2," \
+		"objtool $OT_CORPUS_RUNS runs, once per module (kbuild's way)"
 	echo "bench: objtool wrote no table for $gave_up of the $n modules (its times include them)"
-	row "$n modules: scstool -j2 vs objtool, 1 at a time" "$(ms "$sc_med")" "$(ms "$seq")" \
-		"$(ratio "$seq" "$sc_med")"
-	row "$n modules: scstool -j2 vs objtool, xargs -P2" "$(ms "$sc_med")" "$(ms "$p2")" \
-		"$(ratio "$p2" "$sc_med")"
-	row "$n modules: peak RSS (objtool: max over modules)" "$sc_rss KB" "$ot_rss KB" \
-		"$(ratio "$ot_rss" "$sc_rss")"
+	local s1 m1 s2 m2 o1 q1 o2 q2
+	s1=$(cut -d' ' -f1 "$OUT/corpus1.runs" | minimum); m1=$(cut -d' ' -f1 "$OUT/corpus1.runs" | median)
+	s2=$(cut -d' ' -f1 "$OUT/corpus2.runs" | minimum); m2=$(cut -d' ' -f1 "$OUT/corpus2.runs" | median)
+	o1=$(minimum <"$OUT/ot1.us"); q1=$(median <"$OUT/ot1.us")
+	o2=$(minimum <"$OUT/ot2.us"); q2=$(median <"$OUT/ot2.us")
+	row "$n modules, 1 CPU: sc -j1 / ot one by one" "$(ms "$s1") / $(ms "$m1")" \
+		"$(ms "$o1") / $(ms "$q1")" "$(ratio "$o1" "$s1") / $(ratio "$q1" "$m1")"
+	row "$n modules, 2 CPUs: sc -j2 / ot xargs -P2" "$(ms "$s2") / $(ms "$m2")" \
+		"$(ms "$o2") / $(ms "$q2")" "$(ratio "$o2" "$s2") / $(ratio "$q2" "$m2")"
+	row "$n modules: scstool -j1 / -j2 (scaling)" "$(ms "$s1") / $(ms "$s2")" "" \
+		"$(ratio "$s1" "$s2") faster"
+	row "$n modules: CPU, sc -j1 (user+sys)" \
+		"$(ms "$(cut -d' ' -f2 "$OUT/corpus1.runs" | minimum)") / $(ms "$(cut -d' ' -f2 "$OUT/corpus1.runs" | median)")" "" ""
+	row "$n modules: peak RSS (objtool: largest one)" \
+		"$(mib "$(cut -d' ' -f3 "$OUT/corpus1.runs" | median)") (-j1)" "$(mib "$ot_rss")" \
+		"$(ratio "$ot_rss" "$(cut -d' ' -f3 "$OUT/corpus1.runs" | median)")"
+	row "" "$(mib "$(cut -d' ' -f3 "$OUT/corpus2.runs" | median)") (-j2)" "" \
+		"$(ratio "$ot_rss" "$(cut -d' ' -f3 "$OUT/corpus2.runs" | median)")"
+	corpus_fit
 }
 
 # The boundary sweep alone, decoding only: scstool's (decode/sweep.h, Zydis)
@@ -196,6 +294,8 @@ bench_sweep() {
 	read -r _ _ zi _ _ _ zms <<<"$(grep '^sweep ' <<<"$out")"
 	read -r _ _ ci _ _ _ cms <<<"$(grep '^capstone ' <<<"$out")"
 	read -r _ _ differ _ unknown <<<"$(grep '^agree ' <<<"$out")"
+	SWEEP_BYTES=$bytes
+	SWEEP_INSNS=$zi
 	mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
 	echo "bench: sweep over $sec executable sections ($mb MB, $zi instructions):" \
 		"scstool's sweep $zms ms, Capstone 4 $cms ms ($ci instructions)"
@@ -239,12 +339,43 @@ bench_vmlinux() {
 		"$(ms "$med")" "$rss KB RSS")
 }
 
+# Peak RSS against file size, from the module runs: one row per module.
+rss_rows() {
+	local rel f kb rss base
+	base=$(cut -d' ' -f3 "$OUT/startup.runs" | median)
+	RSS_ROWS=()
+	for rel in "${MODULES[@]}"; do
+		kb=$(du -k "$OUT/master/$rel" | cut -f1)
+		rss=$(cut -d' ' -f3 "$OUT/sc.${rel##*/}.runs" | median)
+		RSS_ROWS+=("$(printf '  %-28s %10s %12s %10s' "${rel##*/}" "$(mib "$kb")" "$(mib "$rss")" \
+			"$(awk -v r="$rss" -v b="$base" -v k="$kb" 'BEGIN { printf "%.2f", (r - b) / k }')")")
+	done
+	RSS_BASE=$base
+}
+
 print_table() {
+	local n a b xmax bpi
 	echo
-	printf '%-50s %12s %12s %10s\n' "" scstool objtool objtool/sc
+	printf '%-44s %19s %19s %13s\n' "min / median" scstool objtool objtool/sc
 	printf '%s\n' "${ROWS[@]}"
-	echo "($("$SCSTOOL" version 2>/dev/null), kernel $REAL_VERSION objtool, $(nproc) CPUs;" \
-		"ratio > 1: scstool is faster or smaller)"
+	echo "($("$SCSTOOL" version 2>/dev/null), kernel $REAL_VERSION objtool, $(nproc) CPUs," \
+		"load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+		"ratio > 1: scstool is faster or smaller; each run on a fresh copy)"
+	echo
+	echo "$PHASE_HEAD"
+	printf '  %-12s %12s %12s\n' phase min median
+	printf '%s\n' "${PHASE_ROWS[@]}"
+	echo
+	read -r n a b xmax <<<"$FIT"
+	bpi=$(awk -v b="$SWEEP_BYTES" -v i="$SWEEP_INSNS" 'BEGIN { printf "%.2f", b / i }')
+	echo "time against code size, $n modules, one scstool -j1 call (SCSTOOL_TIMINGS," \
+		"least squares):"
+	echo "  ms per file = $a + $b x (KB of code)   (largest: $xmax KB)"
+	awk -v b="$b" -v bpi="$bpi" 'BEGIN { printf "  = %.0f ns per instruction of code (%s bytes an instruction, from the sweep below)\n", b * 1e6 * bpi / 1024, bpi }'
+	echo
+	echo "peak RSS against file size (median of the runs above; start-up: $(mib "$RSS_BASE")):"
+	printf '  %-28s %10s %12s %10s\n' module file "peak RSS" "(RSS-start)/file"
+	printf '%s\n' "${RSS_ROWS[@]}"
 	echo
 	printf '%-50s %12s %12s %10s\n' "" "sweep" "Capstone 4" "cs/sweep"
 	printf '%s\n' "${SWEEP_ROWS[@]}"
@@ -255,6 +386,7 @@ print_table() {
 }
 
 main() {
+	local rel
 	[ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null ||
 		die "GNU time is missing: apt-get install time"
 	[ -x "$SCSTOOL" ] || die "no scstool binary at $SCSTOOL (run make)"
@@ -262,10 +394,19 @@ main() {
 	SC=("$SCSTOOL" check)
 	OT=("$REAL_OBJTOOL" --static-call --module)
 	mkdir -p "$OUT" || die "cannot create $OUT"
+	cc -O2 -o "$OUT/runone" "$root/bench/runone.c" || die "cannot build bench/runone.c"
 	echo "bench: stripping the $(wc -l <"$REAL_LIST") modules (untimed)"
 	make_masters
-	bench_module "$KVM" "$KVM_RUNS"
-	bench_module "$AMDGPU" "$AMDGPU_RUNS"
+	text_sizes
+	MEDIAN_MOD=$(median_module)
+	echo "bench: the module of median code size: $MEDIAN_MOD"
+	MODULES=("$KVM" "$KVM_INTEL" "$AMDGPU" "$MEDIAN_MOD")
+	for rel in "${MODULES[@]}"; do
+		bench_module "$rel" "$MODULE_RUNS"
+		cp "$OUT/sc.runs" "$OUT/sc.${rel##*/}.runs"
+	done
+	bench_phases "$KVM" "$MODULE_RUNS"
+	rss_rows
 	bench_corpus
 	bench_sweep
 	bench_vmlinux
