@@ -2,7 +2,7 @@
 # (as root), builds a normal and a sanitized binary and runs every test.
 
 CC      ?= cc
-PKGS    := libelf libdw capstone yaml-0.1 json-c
+PKGS    := libelf libdw capstone yaml-0.1 json-c liblzma libzstd zlib
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral

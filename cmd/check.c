@@ -222,7 +222,11 @@ static int check_file(const void *ctx, const char *path, FILE *out,
 	if (j.opts->timings)
 		j.ph = &ph;
 	sc_phase_start(j.ph);
-	if (sc_cmd_open(path, true, &j.obj, &j.arch, &e))
+	/* A compressed object is read only when nothing is written: the
+	 * table must go into the object before it is compressed. */
+	if (sc_cmd_open(path, SC_OPEN_REL | (j.opts->dry_run ?
+					     SC_OPEN_DECOMPRESS : 0),
+			&j.obj, &j.arch, &e))
 		return fail(&j, &e);
 	sc_phase_mark(j.ph, "read");
 	status = process(&j);

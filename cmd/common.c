@@ -25,10 +25,10 @@ static const char *machine_hint(const GElf_Ehdr *eh)
 	return "";
 }
 
-int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
+int sc_cmd_open(const char *path, unsigned flags, struct sc_object *obj,
 		const struct sc_arch **arch, struct sc_err *err)
 {
-	if (sc_object_open(obj, path, need_rel, err))
+	if (sc_input_open(obj, path, flags, err))
 		return -1;
 	*arch = sc_arch_for(&obj->ehdr);
 	if (!*arch) {

@@ -8,11 +8,13 @@
 
 #include "../arch/arch.h"
 #include "../check/policy.h"
+#include "../elf/input.h"
 #include "../elf/object.h"
 
-/* Opens path and finds its backend; on failure returns -1 with err set
- * (the object is then closed). */
-int sc_cmd_open(const char *path, bool need_rel, struct sc_object *obj,
+/* Opens path (elf/input.h's sc_input_open, with its SC_OPEN_* flags)
+ * and finds its backend; on failure returns -1 with err set (the object
+ * is then closed). */
+int sc_cmd_open(const char *path, unsigned flags, struct sc_object *obj,
 		const struct sc_arch **arch, struct sc_err *err);
 
 /* Prints "scstool CMD: <fmt with arg>" and the help hint; returns the

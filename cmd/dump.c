@@ -180,7 +180,7 @@ static int dump_file(const void *ctx, const char *path, FILE *out,
 		sc_print_line(err, "%s: error: out of memory", path);
 		return SC_EXIT_USAGE;
 	}
-	if (sc_cmd_open(path, false, &obj, &arch, &e)) {
+	if (sc_cmd_open(path, SC_OPEN_DECOMPRESS, &obj, &arch, &e)) {
 		status = SC_EXIT_USAGE;
 	} else {
 		if (dump_object(ctx, path, &obj, arch, out, f, &e))

@@ -133,7 +133,7 @@ static int verify_file(const void *ctx, const char *path, FILE *out,
 		sc_print_line(err, "%s: error: out of memory", path);
 		return SC_EXIT_USAGE;
 	}
-	if (sc_cmd_open(path, false, &j.obj, &j.arch, &e))
+	if (sc_cmd_open(path, SC_OPEN_DECOMPRESS, &j.obj, &j.arch, &e))
 		return fail(&j, &e);
 	status = analyse(&j);
 	if (!status) {

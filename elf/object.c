@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "file.h"
+#include "input.h"
 
 static int elf_failure(struct sc_err *err, const char *what)
 {
@@ -11,13 +12,19 @@ static int elf_failure(struct sc_err *err, const char *what)
 }
 
 /* A file that is no ELF object may be what a build makes instead of one:
- * clang -flto writes LLVM bitcode, raw ("BC" C0 DE) or in LLVM's bitcode
+ * a compressed object, an archive (elf/input.h names them), or LLVM
+ * bitcode, which clang -flto writes raw ("BC" C0 DE) or in LLVM's bitcode
  * wrapper (magic 0x0B17C0DE, little-endian; LLVM's BitcodeReader). */
 static int not_elf(const struct sc_object *obj, struct sc_err *err)
 {
 	static const unsigned char raw[] = { 'B', 'C', 0xc0, 0xde };
 	static const unsigned char wrapper[] = { 0xde, 0xc0, 0x17, 0x0b };
+	/* A compressed object or an archive deserves its name too. */
+	const char *why = sc_input_refusal(sc_input_sniff(obj->image,
+							  obj->size));
 
+	if (why)
+		return sc_errf(err, "%s", why);
 	if (obj->size >= 4 && (!memcmp(obj->image, raw, 4) ||
 			       !memcmp(obj->image, wrapper, 4)))
 		return sc_errf(err, "LLVM bitcode (clang -flto), not an ELF "

@@ -19,11 +19,16 @@ man-db:cmd:man
 bsdutils:cmd:script
 libyaml-dev:pc:yaml-0.1
 libjson-c-dev:pc:json-c
+liblzma-dev:pc:liblzma
+libzstd-dev:pc:libzstd
+zlib1g-dev:pc:zlib
 pkg-config:cmd:pkg-config
 gcc:cmd:gcc
 make:cmd:make
 binutils:cmd:objcopy
 xz-utils:cmd:xz
+zstd:cmd:zstd
+gzip:cmd:gzip
 clang:cmd:clang
 lld:cmd:ld.lld
 llvm:cmd:llvm-objdump
