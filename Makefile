@@ -24,7 +24,8 @@ SAN_OBJS := $(SRCS:%.c=build/san/%.o)
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-.PHONY: all deps check check-vmlinux test demo bench fuzz clean san runtime runtime-all install stress doc
+.PHONY: all deps check check-vmlinux test demo bench fuzz clean san runtime \
+        runtime-all install uninstall stress doc
 
 all: scstool runtime
 
@@ -120,7 +121,6 @@ RT_SRCS   := $(filter-out runtime/module.c,$(wildcard runtime/*.c))
 RT_HDRS   := $(wildcard runtime/*.h runtime/include/scs/*.h)
 RT_BASE    = -std=gnu11 -D_GNU_SOURCE -Iruntime/include $(WARN) -fPIC \
              -fvisibility=hidden
-PREFIX    ?= /usr/local
 ABS       := $(CURDIR)
 
 # $(call rt_build,DIR,CFLAGS,LDFLAGS): the rules of one build in DIR.
@@ -167,18 +167,47 @@ $(eval $(call rt_build,build/runtime-test,-O2 -g -DSCS_TESTING,))
 runtime: build/runtime/all
 runtime-all: runtime build/runtime-san/all build/runtime-test/all
 
-install: scstool runtime
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/scs \
-		$(DESTDIR)$(PREFIX)/lib/scs $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 755 scstool $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 runtime/include/scs/*.h $(DESTDIR)$(PREFIX)/include/scs/
-	install -m 644 $(RT)/libscs.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(RT)/libscs.so.0 $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libscs.so.0 $(DESTDIR)$(PREFIX)/lib/libscs.so
-	install -m 644 $(RT)/scs-module.o $(RT)/scs.ld $(DESTDIR)$(PREFIX)/lib/scs/
-	sed -e 's|@INCLUDEDIR@|$(PREFIX)/include|' \
-	    -e 's|@LIBDIR@|$(PREFIX)/lib|' -e 's|@SCSDIR@|$(PREFIX)/lib/scs|' \
-	    -e 's|@RPATH@||' runtime/scs.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/scs.pc
+# Installation, by the GNU conventions: PREFIX, the directories below it,
+# and DESTDIR in front of them all to stage a package.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+
+# What `make install` installs and `make uninstall` removes: one list
+# (scripts/install.sh explains the entries).
+INSTALL_MANIFEST = \
+	file:scstool:$(BINDIR)/scstool:755 \
+	dir:$(INCLUDEDIR)/scs \
+	$(foreach h,$(wildcard runtime/include/scs/*.h), \
+		file:$(h):$(INCLUDEDIR)/scs/$(notdir $(h)):644) \
+	file:$(RT)/libscs.a:$(LIBDIR)/libscs.a:644 \
+	file:$(RT)/libscs.so.0:$(LIBDIR)/libscs.so.0:755 \
+	link:libscs.so.0:$(LIBDIR)/libscs.so \
+	dir:$(LIBDIR)/scs \
+	file:$(RT)/scs-module.o:$(LIBDIR)/scs/scs-module.o:644 \
+	file:$(RT)/scs.ld:$(LIBDIR)/scs/scs.ld:644 \
+	file:build/install/scs.pc:$(LIBDIR)/pkgconfig/scs.pc:644
+INSTALL_DEPS = scstool runtime build/install/scs.pc
+
+# The installed scs.pc names the installed paths; made again on every
+# install, since the directories come from the command line.
+build/install/scs.pc: runtime/scs.pc.in FORCE
+	@mkdir -p $(dir $@)
+	@sed -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@SCSDIR@|$(LIBDIR)/scs|' -e 's|@RPATH@||' $< >$@
+
+.PHONY: FORCE
+FORCE:
+
+install: $(INSTALL_DEPS)
+	@sh scripts/install.sh install "$(DESTDIR)" $(INSTALL_MANIFEST)
+
+uninstall:
+	@sh scripts/install.sh uninstall "$(DESTDIR)" $(INSTALL_MANIFEST)
 
 clean:
 	rm -rf build scstool
