@@ -25,7 +25,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
 .PHONY: all deps check check-vmlinux test demo bench fuzz clean san runtime \
-        runtime-all install uninstall stress doc
+        runtime-all install uninstall stress check-package check-smoke doc
 
 all: scstool runtime
 
@@ -37,7 +37,7 @@ scstool: $(OBJS)
 
 build/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 san: build/san/scstool
 
@@ -159,7 +159,9 @@ endef
 
 RT := build/runtime
 comma := ,
-$(eval $(call rt_build,build/runtime,-O2 -g,))
+# The release build takes the caller's CPPFLAGS, CFLAGS and LDFLAGS (a
+# package build's hardening flags); the test builds keep their own.
+$(eval $(call rt_build,build/runtime,$(CPPFLAGS) $(CFLAGS),$(LDFLAGS)))
 $(eval $(call rt_build,build/runtime-san,$(SANFLAGS),-fsanitize=address$(comma)undefined))
 $(eval $(call rt_build,build/runtime-test,-O2 -g -DSCS_TESTING,))
 
@@ -208,6 +210,17 @@ install: $(INSTALL_DEPS)
 
 uninstall:
 	@sh scripts/install.sh uninstall "$(DESTDIR)" $(INSTALL_MANIFEST)
+
+# What a package build runs (debian/rules): the built binary on an object
+# compiled here, with build-essential alone.
+check-smoke: scstool
+	@bash tests/smoke.sh
+
+# The Debian package, built and checked with lintian (not in check: it
+# takes minutes and needs dpkg-dev, debhelper and lintian).
+check-package: deps
+	@sh scripts/deps.sh package
+	@bash scripts/check-package.sh
 
 clean:
 	rm -rf build scstool

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes sure the build and test dependencies are installed.  As root it
 # installs what is missing with apt-get; otherwise it prints the exact
-# command and fails.
+# command and fails.  `deps.sh package` checks what `make check-package`
+# needs instead: the Debian packaging tools and lintian.
 set -u
 
 # package : command, pkg-config module, header or file that proves it is
@@ -50,6 +51,16 @@ libgcc-12-dev-ppc64el-cross:file:/usr/lib/gcc-cross/powerpc64le-linux-gnu/12/lib
 libc6-dev-powerpc-cross:file:/usr/powerpc-linux-gnu/lib/libc.a
 libgcc-12-dev-powerpc-cross:file:/usr/lib/gcc-cross/powerpc-linux-gnu/12/libgcc.a
 "
+
+# make check-package: dpkg-buildpackage, dh, lintian; man renders the
+# installed page.
+package_needs="
+dpkg-dev:cmd:dpkg-buildpackage
+debhelper:cmd:dh
+lintian:cmd:lintian
+man-db:cmd:man
+"
+[ "${1:-}" = package ] && needs=$package_needs
 
 missing=""
 for n in $needs; do
