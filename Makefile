@@ -183,6 +183,8 @@ BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 # (scripts/install.sh explains the entries).
 INSTALL_MANIFEST = \
 	file:scstool:$(BINDIR)/scstool:755 \
+	file:build/scstool.1:$(MANDIR)/man1/scstool.1:644 \
+	file:build/scstool.bash-completion:$(BASHCOMPDIR)/scstool:644 \
 	dir:$(INCLUDEDIR)/scs \
 	$(foreach h,$(wildcard runtime/include/scs/*.h), \
 		file:$(h):$(INCLUDEDIR)/scs/$(notdir $(h)):644) \
@@ -193,7 +195,7 @@ INSTALL_MANIFEST = \
 	file:$(RT)/scs-module.o:$(LIBDIR)/scs/scs-module.o:644 \
 	file:$(RT)/scs.ld:$(LIBDIR)/scs/scs.ld:644 \
 	file:build/install/scs.pc:$(LIBDIR)/pkgconfig/scs.pc:644
-INSTALL_DEPS = scstool runtime build/install/scs.pc
+INSTALL_DEPS = scstool doc runtime build/install/scs.pc
 
 # The installed scs.pc names the installed paths; made again on every
 # install, since the directories come from the command line.

@@ -87,7 +87,9 @@ step "DEB_BUILD_OPTIONS=nocheck skips it (dh build --no-act)" \
 	test "$(test_step nocheck)" = 0 -a "$(test_step "")" = 1
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 L=usr/lib/$multiarch
-step "the scstool package holds the binary" holds "$out/scstool_${version}_"*.deb usr/bin/scstool
+step "the scstool package holds the binary, the man page and the completion" \
+	holds "$out/scstool_${version}_"*.deb usr/bin/scstool \
+	usr/share/man/man1/scstool.1.gz usr/share/bash-completion/completions/scstool
 step "libscs0 holds the shared library" holds "$out/libscs0_${version}_"*.deb $L/libscs.so.0
 step "libscs-dev holds the header, libscs.a, the .so link, scs-module.o, scs.ld, scs.pc" \
 	holds "$out/libscs-dev_${version}_"*.deb usr/include/scs/static_call.h \

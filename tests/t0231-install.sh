@@ -1,10 +1,12 @@
 #!/bin/bash
 # make install and make uninstall: PREFIX, DESTDIR, BINDIR, LIBDIR,
-# INCLUDEDIR and MANDIR are honoured; scstool and libscs (library, header,
+# INCLUDEDIR, MANDIR and BASHCOMPDIR are honoured; scstool, its man page and
+# bash completion (generated from the option tables), and libscs (library, header,
 # registration object, linker-script fragment, scs.pc naming the installed
 # paths) are installed; uninstall removes everything install put there
 # (both come from the Makefile's one INSTALL_MANIFEST).
 source "$(dirname "$0")/lib.sh"
+source "$TEST_ROOT/tests/helpers.sh"
 
 # mk ARGS...: make in the source tree, quietly; its output in make.log.
 mk() {
@@ -27,6 +29,16 @@ expect "make install DESTDIR=... installs scstool under /usr/local/bin" '
 	mk install DESTDIR=$PWD/stage &&
 	[ -x stage/$P/bin/scstool ] &&
 	[ "$(stage/$P/bin/scstool version)" = "$("$TEST_ROOT/scstool" version)" ]'
+expect "... the man page, which man -l renders, with its NAME and every command" '
+	page=stage/$P/share/man/man1/scstool.1 && [ -f $page ] &&
+	cmp $page "$TEST_ROOT/build/scstool.1" &&
+	MANWIDTH=80 LC_ALL=C.UTF-8 man -l $page >page 2>merr && empty merr &&
+	grep -qx NAME page && grep -q "^       scstool - " page &&
+	for c in check lint dump verify; do grep -Eq "^   scstool $c( |\$)" page || exit 1; done'
+expect "... and the bash completion, which registers scstool when sourced" '
+	comp=stage/$P/share/bash-completion/completions/scstool && [ -f $comp ] &&
+	bash -c "source $comp && complete -p scstool" >c 2>cerr && empty cerr &&
+	grep -qx "complete -F _scstool scstool" c'
 expect "... and libscs: header, libraries, the .so link, scs-module.o, scs.ld, scs.pc" '
 	for f in include/scs/static_call.h include/scs/static_call_arch.h lib/libscs.a \
 		lib/libscs.so.0 lib/scs/scs-module.o lib/scs/scs.ld lib/pkgconfig/scs.pc; do
@@ -47,10 +59,12 @@ expect "PREFIX=/usr moves everything under /usr, and scs.pc follows" '
 	mk install DESTDIR=$PWD/p PREFIX=/usr && [ -x p/usr/bin/scstool ] &&
 	[ -z "$(files_under p | grep -v "^usr/")" ] && [ ! -e p/usr/local ] &&
 	[ "$(pcvar p/usr/lib/pkgconfig/scs.pc libdir)" = /usr/lib ]'
-expect "BINDIR, LIBDIR and INCLUDEDIR move their parts alone" '
+expect "BINDIR, LIBDIR, INCLUDEDIR, MANDIR and BASHCOMPDIR move their parts alone" '
 	mk install DESTDIR=$PWD/b BINDIR=/opt/sc/bin LIBDIR=/usr/lib/x86_64-linux-gnu \
-		INCLUDEDIR=/opt/sc/include &&
+		INCLUDEDIR=/opt/sc/include MANDIR=/opt/man BASHCOMPDIR=/etc/bash_completion.d &&
 	[ -x b/opt/sc/bin/scstool ] && [ ! -e b/$P/bin/scstool ] &&
+	[ -f b/opt/man/man1/scstool.1 ] && [ ! -e b/$P/share/man ] &&
+	[ -f b/etc/bash_completion.d/scstool ] && [ ! -e b/$P/share/bash-completion ] &&
 	[ -f b/usr/lib/x86_64-linux-gnu/libscs.a ] && [ -f b/opt/sc/include/scs/static_call.h ] &&
 	pc=b/usr/lib/x86_64-linux-gnu/pkgconfig/scs.pc &&
 	[ "$(pcvar $pc includedir)" = /opt/sc/include ] &&
