@@ -60,6 +60,21 @@ expect "gcc: the resolved calls from C too (the 5-byte call and the 2-byte tail 
 expect "-W resolved-branch=error: exit 1, nothing written" '
 	cp r-gcc.orig e.o && scx 1 check -W resolved-branch=error e.o && same r-gcc.orig e.o && no_temp'
 
+# Every condition code, short and near: the sweep must know each Jcc
+# opcode (70-7f, 0f 80-8f) as a branch, or a resolved one goes unreported.
+expect "each of the 16 conditions, 2-byte and 6-byte, to a local trampoline: 32 [resolved-branch] warnings" '
+	{ printf "\t.text\n\t.globl f\n\t.type f, @function\nf:\n"
+	  for cc in o no b ae e ne be a s ns p np l ge le g; do
+		printf "\tj%s __SCT__loc\n\t{disp32} j%s __SCT__loc\n" $cc $cc
+	  done
+	  printf "\tret\n\t.size f, .-f\n\t.type __SCT__loc, @function\n__SCT__loc:\n\tret\n"
+	  printf "\t.size __SCT__loc, .-__SCT__loc\n\t.data\n\t.globl __SCK__loc\n__SCK__loc:\n\t.quad 0\n"
+	} >jcc.s && gcc -c jcc.s -o jcc.o && unrelocated jcc.o >jcc.want && [ "$(wc -l <jcc.want)" -eq 32 ] &&
+	scx 0 lint -W cacheline=off -W nonglobal-trampoline=off jcc.o &&
+	resolved_at jcc.o err >got && diff jcc.want got &&
+	[ "$(findings err warning resolved-branch | grep -c ": 2-byte \`j")" -eq 16 ] &&
+	[ "$(findings err warning resolved-branch | grep -c ": 6-byte \`j")" -eq 16 ]'
+
 # Control: with the trampoline global and in a section of its own, as the
 # kernel does, the same branches carry relocations and are sites.
 expect "control: a trampoline in its own section gives relocated branches, all sites, no finding" '
