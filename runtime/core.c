@@ -78,21 +78,32 @@ __attribute__((constructor(150))) static void scs_start(void)
 	scs_init();
 }
 
+/* Synchronous faults stay deliverable (blocking them would turn a fault
+ * into a kill). */
+void scs_async_signals(sigset_t *set)
+{
+	sigfillset(set);
+	sigdelset(set, SIGSEGV);
+	sigdelset(set, SIGBUS);
+	sigdelset(set, SIGILL);
+	sigdelset(set, SIGFPE);
+	sigdelset(set, SIGTRAP);
+	sigdelset(set, SIGSYS);
+}
+
 /* The lock also blocks asynchronous signals on the patching thread: a
  * handler that ran a static call there could hit one of the patcher's own
- * int3s and wait for a batch that cannot finish.  Synchronous faults stay
- * deliverable (blocking them would turn a fault into a kill). */
+ * int3s and wait for a batch that cannot finish.  The signal fallback's
+ * sync signal stays open: a thread that waits here for the lock must
+ * answer the holder's sync, or the holder waits for it for ever (its
+ * handler runs no static call and takes no lock). */
 void scs_lock(sigset_t *saved)
 {
 	sigset_t all;
 
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGTRAP);
-	sigdelset(&all, SIGSYS);
+	scs_async_signals(&all);
+	if (scs_rt.sync_signal)
+		sigdelset(&all, scs_rt.sync_signal);
 	pthread_sigmask(SIG_BLOCK, &all, saved);
 	pthread_mutex_lock(&scs_rt.lock);
 }

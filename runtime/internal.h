@@ -129,6 +129,9 @@ extern struct scs_rt scs_rt;
 
 /* core.c */
 void scs_init(void);
+/* Every signal but the synchronous ones (SIGTRAP and the faults), which
+ * must stay deliverable: blocked, they kill the thread. */
+void scs_async_signals(sigset_t *set);
 void scs_lock(sigset_t *saved);
 void scs_unlock(const sigset_t *saved);
 __attribute__((format(printf, 1, 2))) void scs_report(const char *fmt, ...);

@@ -80,7 +80,12 @@ static int fallback_init(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sync_handler;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
-	sigemptyset(&sa.sa_mask);
+	/* No other handler may interrupt this one before it acknowledges:
+	 * one that reached a site being patched would wait for the patcher,
+	 * which waits for this acknowledgement.  SIGTRAP and the faults stay
+	 * open, as under the patch lock (a thread that blocks SIGTRAP would
+	 * make the batch give up int3). */
+	scs_async_signals(&sa.sa_mask);
 	if (sigaction(sig, &sa, NULL))
 		return -errno;
 	scs_rt.sync_signal = sig;
