@@ -88,4 +88,18 @@ expect "arm64: the data word and the object are data references, not sites" '
 	scx 0 lint -v a.orig && [ "$(wc -l <err)" -eq 2 ] && findings_n err note not-a-branch 2 &&
 	grep -q ": lit+0x0: data reference " err && grep -q ": tbl+0x0: data reference " err'
 
+# A $d mapping symbol marks data, up to the next mapping symbol, even inside
+# a sized function: the second of two data words
+# that encodes "bl" to a local trampoline is no branch.  The same word as an
+# instruction (the control) is a resolved branch.
+expect "arm64: a word after \$d that encodes bl to a local trampoline is data; as code it is a resolved branch" '
+	printf "\t.text\n\t.globl f\n\t.type f, %%function\nf:\n\tret\n\tWORD\n\t.size f, .-f\n\t.type __SCT__loc, %%function\n__SCT__loc:\n\tret\n\t.size __SCT__loc, .-__SCT__loc\n\t.data\n\t.globl __SCK__loc\n__SCK__loc:\n\t.quad 0\n" >mapd.tmpl &&
+	sed "s/WORD/.word 0\n\t.word 0x94000001/" mapd.tmpl >mapd.s && sed "s/WORD/.word 0\n\tbl __SCT__loc/" mapd.tmpl >mapc.s &&
+	clang '"$A"' -c mapd.s -o mapd.o && clang '"$A"' -c mapc.s -o mapc.o &&
+	llvm-readelf -s mapd.o | grep -q " NOTYPE .* \$d" &&
+	[ "$(llvm-objdump -d mapd.o | grep -c "01 00 00 94")" -eq 1 ] &&
+	scx 0 lint -v mapd.o && empty err &&
+	scx 0 lint mapc.o && findings_n err warning resolved-branch 1 &&
+	grep -q ": f+0x8: 4-byte .*\[resolved-branch\]\$" err'
+
 done_testing
