@@ -202,9 +202,12 @@ SCS_API int scs_for_each_site(int (*fn)(const struct scs_site_info *, void *),
 #define __SCS_TRAMP_AT(name, off)					\
 	((void *)((char *)(void *)__SCT__##name + (off)))
 
+/* __extension__ (here and below): the macros use GNU C on purpose
+ * (statement expressions, function pointers stored as void *), and a
+ * program built with -Wpedantic -Werror must still compile them. */
 #define __DEFINE_STATIC_CALL(name, _func, _target, _slot)		\
 	DECLARE_STATIC_CALL(name, _func);				\
-	__SCS_HIDDEN struct static_call_key __SCK__##name = {		\
+	__extension__ __SCS_HIDDEN struct static_call_key __SCK__##name = { \
 		(void *)(_target), (void *)(_slot),			\
 		(void *)__SCT__##name, 0 };				\
 	__SCS_TRAMPOLINE(name)
@@ -225,22 +228,23 @@ SCS_API int scs_for_each_site(int (*fn)(const struct scs_site_info *, void *),
 	__asm__(".pushsection .discard.scs_keyref,\"\"\n\t"		\
 		".long __SCK__" #name "\n\t.popsection")
 
-#define __static_call(name)	({ __SCS_KEYREF(name); &__SCT__##name; })
+#define __static_call(name)						\
+	(__extension__ ({ __SCS_KEYREF(name); &__SCT__##name; }))
 #define static_call(name)	__static_call(name)
 #define static_call_cond(name)	(void)__static_call(name)
 #define static_call_query(name)						\
-	((__typeof__(&__SCT__##name))					\
+	(__extension__ (__typeof__(&__SCT__##name))			\
 	 __atomic_load_n(&__SCK__##name.func, __ATOMIC_ACQUIRE))
 #define static_call_update(name, func)					\
-	({								\
+	(__extension__ ({						\
 		__typeof__(&__SCT__##name) __scs_f = (func);		\
 		__scs_update(&__SCK__##name, (void *)__scs_f);		\
-	})
+	}))
 /* A batch entry; func is checked against the call's type as in
  * static_call_update (a void * such as (void *)__static_call_return0
  * passes). */
 #define STATIC_CALL_UPDATE(name, func)					\
-	((struct static_call_update){ &__SCK__##name,			\
+	(__extension__ (struct static_call_update){ &__SCK__##name,	\
 		({ __typeof__(&__SCT__##name) __scs_f = (func);		\
 		   (void *)__scs_f; }) })
 
