@@ -25,6 +25,7 @@ struct check_opts {
 	const char *command;		/* "check" or "lint" */
 	const char *output;
 	bool dry_run, force, verbose, colour;
+	bool recursive;			/* lint -r */
 	bool timings;			/* SCSTOOL_TIMINGS: phases to stderr */
 	struct sc_output out;
 	struct sc_check_opts check;
@@ -204,9 +205,10 @@ static void print_timings(const struct job *j)
 	sc_print_line(j->err, "scstool: timings: %s: %s", j->path, line);
 }
 
-static int check_file(const void *ctx, const char *path, FILE *out,
-		      FILE *err, void **record)
+static int check_file(const void *ctx, const struct sc_input *in,
+		      FILE *out, FILE *err, void **record)
 {
+	const char *path = in->name;
 	struct job j = { .opts = ctx, .path = path, .err = err };
 	struct sc_phases ph;
 	struct sc_err e;
@@ -224,7 +226,7 @@ static int check_file(const void *ctx, const char *path, FILE *out,
 	sc_phase_start(j.ph);
 	/* A compressed object is read only when nothing is written: the
 	 * table must go into the object before it is compressed. */
-	if (sc_cmd_open(path, SC_OPEN_REL | (j.opts->dry_run ?
+	if (sc_cmd_open(in, SC_OPEN_REL | (j.opts->dry_run ?
 					     SC_OPEN_DECOMPRESS : 0),
 			&j.obj, &j.arch, &e))
 		return fail(&j, &e);
@@ -253,6 +255,7 @@ static int set_option(void *ctx, enum sc_opt_id id, const char *arg)
 	case SC_OPT_DRY_RUN: o->dry_run = true; break;
 	case SC_OPT_MODULE: o->check.module = true; break;
 	case SC_OPT_FORCE: o->force = true; break;
+	case SC_OPT_RECURSIVE: o->recursive = true; break;
 	case SC_OPT_VERBOSE: o->verbose = o->out.verbose = true; break;
 	case SC_OPT_CONFIG: o->pol.config_path = arg; break;
 	case SC_OPT_WARN: return sc_cmd_add_wflag(o->command, &o->pol, arg);
@@ -306,6 +309,7 @@ static int run(const char *command, bool dry_run, int argc, char **argv)
 	struct check_opts o = { .command = command, .dry_run = dry_run,
 				.jobs = 1 };
 	struct sc_report_file **records;
+	struct sc_inputs in;
 	int r, n, status;
 
 	if ((r = parse_args(&o, argc, argv)) >= 0 ||
@@ -314,20 +318,30 @@ static int run(const char *command, bool dry_run, int argc, char **argv)
 		sc_cmd_policy_free(&o.pol);
 		return r;
 	}
-	n = argc - optind;
 	o.timings = getenv("SCSTOOL_TIMINGS") != NULL;
-	records = calloc(n, sizeof(*records));
+	/* lint reads an archive's members; check refuses an archive. */
+	if (sc_inputs_expand(&in, argv + optind, argc - optind,
+			     (dry_run ? SC_EXPAND_MEMBERS : 0) |
+			     (o.recursive ? SC_EXPAND_RECURSIVE : 0))) {
+		fprintf(stderr, "scstool: out of memory\n");
+		sc_cmd_policy_free(&o.pol);
+		return SC_EXIT_USAGE;
+	}
+	n = (int)in.n;
+	records = calloc(n + 1, sizeof(*records));
 	if (!records || load_policy(&o)) {
 		free(records);
+		sc_inputs_free(&in);
 		sc_cmd_policy_free(&o.pol);
 		return SC_EXIT_USAGE;
 	}
 	/* Parallel files, or parallel sweeps inside the only file. */
 	o.check.threads = n == 1 ? o.jobs : 1;
-	status = sc_run_files(check_file, &o, argv + optind, n, o.jobs,
+	status = sc_run_files(check_file, &o, in.v, n, o.jobs,
 			      (void **)records);
 	r = sc_output_finish(&o.out, command, records, n);
 	free(records);
+	sc_inputs_free(&in);
 	sc_cmd_policy_free(&o.pol);
 	return r > status ? r : status;
 }

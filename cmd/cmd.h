@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "../check/policy.h"	/* enum sc_exit */
+#include "inputs.h"
 
 /* The commands (cmd/main.c lists them with their options). */
 int cmd_check(int argc, char **argv);
@@ -20,14 +21,15 @@ int cmd_version(int argc, char **argv);
  * returns the usage exit status. */
 int sc_unknown_command(const char *name);
 
-/* Runs fn on each of n files on up to jobs threads; each call writes its
- * messages to its own streams, printed in file order, and may leave a
- * record in records[i] (when records is not NULL).  Returns the worst
- * exit status. */
-typedef int (*sc_file_fn)(const void *ctx, const char *path, FILE *out,
-			  FILE *err, void **record);
-int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
-		 int jobs, void **records);
+/* Runs fn on each of n inputs (cmd/inputs.h: files and archive members)
+ * on up to jobs threads; each call writes its messages to its own
+ * streams, printed in input order, and may leave a record in records[i]
+ * (when records is not NULL).  Returns the worst exit status. */
+typedef int (*sc_file_fn)(const void *ctx, const struct sc_input *in,
+			  FILE *out, FILE *err, void **record);
+int sc_run_files(sc_file_fn fn, const void *ctx,
+		 const struct sc_input *inputs, int n, int jobs,
+		 void **records);
 
 /* Parses a positive job count; -1 when it is not one. */
 int sc_parse_jobs(const char *s);

@@ -25,10 +25,17 @@ static const char *machine_hint(const GElf_Ehdr *eh)
 	return "";
 }
 
-int sc_cmd_open(const char *path, unsigned flags, struct sc_object *obj,
-		const struct sc_arch **arch, struct sc_err *err)
+int sc_cmd_open(const struct sc_input *in, unsigned flags,
+		struct sc_object *obj, const struct sc_arch **arch,
+		struct sc_err *err)
 {
-	if (sc_input_open(obj, path, flags, err))
+	if (in->error) {
+		sc_errf(err, "%s", in->error);
+		return -1;
+	}
+	if (in->path ? sc_input_open(obj, in->path, flags, err) :
+	    sc_input_open_image(obj, in->name, in->image, in->size, flags,
+				err))
 		return -1;
 	*arch = sc_arch_for(&obj->ehdr);
 	if (!*arch) {

@@ -10,11 +10,14 @@
 #include "../check/policy.h"
 #include "../elf/input.h"
 #include "../elf/object.h"
+#include "inputs.h"
 
-/* Opens path (elf/input.h's sc_input_open, with its SC_OPEN_* flags)
+/* Opens an input: a file (elf/input.h's sc_input_open, with its
+ * SC_OPEN_* flags) or an archive member, or gives the error it carries;
  * and finds its backend; on failure returns -1 with err set (the object
  * is then closed). */
-int sc_cmd_open(const char *path, unsigned flags, struct sc_object *obj,
+int sc_cmd_open(const struct sc_input *in, unsigned flags,
+		struct sc_object *obj,
 		const struct sc_arch **arch, struct sc_err *err);
 
 /* Prints "scstool CMD: <fmt with arg>" and the help hint; returns the

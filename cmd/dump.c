@@ -17,6 +17,7 @@
 struct dump_opts {
 	int jobs;
 	bool colour;
+	bool recursive;
 	const char *system_map;
 	struct sc_output out;
 };
@@ -165,9 +166,10 @@ static int dump_object(const struct dump_opts *o, const char *path,
 	return 0;
 }
 
-static int dump_file(const void *ctx, const char *path, FILE *out,
-		     FILE *err, void **record)
+static int dump_file(const void *ctx, const struct sc_input *in,
+		     FILE *out, FILE *err, void **record)
 {
+	const char *path = in->name;
 	const struct dump_opts *o = ctx;
 	struct sc_report_file *f = calloc(1, sizeof(*f));
 	struct sc_object obj;
@@ -180,7 +182,7 @@ static int dump_file(const void *ctx, const char *path, FILE *out,
 		sc_print_line(err, "%s: error: out of memory", path);
 		return SC_EXIT_USAGE;
 	}
-	if (sc_cmd_open(path, SC_OPEN_DECOMPRESS, &obj, &arch, &e)) {
+	if (sc_cmd_open(in, SC_OPEN_DECOMPRESS, &obj, &arch, &e)) {
 		status = SC_EXIT_USAGE;
 	} else {
 		if (dump_object(ctx, path, &obj, arch, out, f, &e))
@@ -213,6 +215,9 @@ static int set_option(void *ctx, enum sc_opt_id id, const char *arg)
 	case SC_OPT_SYSTEM_MAP:
 		o->system_map = arg;
 		return -1;
+	case SC_OPT_RECURSIVE:
+		o->recursive = true;
+		return -1;
 	case SC_OPT_COLOR:
 		return sc_parse_colour("dump", arg, &o->colour);
 	default:
@@ -224,6 +229,7 @@ int cmd_dump(int argc, char **argv)
 {
 	struct dump_opts o = { .jobs = 1, .colour = sc_colour_auto() };
 	struct sc_report_file **records;
+	struct sc_inputs in;
 	int r, n, first, status;
 
 	r = sc_parse_options(sc_find_command("dump"), argc, argv, set_option,
@@ -235,13 +241,22 @@ int cmd_dump(int argc, char **argv)
 	if ((r = sc_output_check(&o.out, "dump", argv + first, argc - first,
 				 NULL)) >= 0)
 		return r;
-	n = argc - first;
-	records = calloc(n, sizeof(*records));
-	if (!records)
+	if (sc_inputs_expand(&in, argv + first, argc - first,
+			     SC_EXPAND_MEMBERS |
+			     (o.recursive ? SC_EXPAND_RECURSIVE : 0))) {
+		fprintf(stderr, "scstool: out of memory\n");
 		return SC_EXIT_USAGE;
-	status = sc_run_files(dump_file, &o, argv + first, n, o.jobs,
+	}
+	n = (int)in.n;
+	records = calloc(n + 1, sizeof(*records));
+	if (!records) {
+		sc_inputs_free(&in);
+		return SC_EXIT_USAGE;
+	}
+	status = sc_run_files(dump_file, &o, in.v, n, o.jobs,
 			      (void **)records);
 	r = sc_output_finish(&o.out, "dump", records, n);
 	free(records);
+	sc_inputs_free(&in);
 	return r > status ? r : status;
 }

@@ -16,7 +16,7 @@ struct slot {
 struct pool {
 	sc_file_fn fn;
 	const void *ctx;
-	char **files;
+	const struct sc_input *inputs;
 	int n;
 	atomic_int next;
 	struct slot *slots;
@@ -36,7 +36,7 @@ static void run_one(struct pool *p, int i)
 		s->status = SC_EXIT_USAGE;
 		return;
 	}
-	s->status = p->fn(p->ctx, p->files[i], out, err, &s->record);
+	s->status = p->fn(p->ctx, &p->inputs[i], out, err, &s->record);
 	fclose(out);
 	fclose(err);
 }
@@ -83,10 +83,11 @@ static int stdout_failed(int err, int worst)
 	return SC_EXIT_USAGE;
 }
 
-int sc_run_files(sc_file_fn fn, const void *ctx, char **files, int n,
-		 int jobs, void **records)
+int sc_run_files(sc_file_fn fn, const void *ctx,
+		 const struct sc_input *inputs, int n, int jobs,
+		 void **records)
 {
-	struct pool p = { .fn = fn, .ctx = ctx, .files = files, .n = n };
+	struct pool p = { .fn = fn, .ctx = ctx, .inputs = inputs, .n = n };
 	int i, worst = SC_EXIT_OK, out_errno = 0;
 
 	p.slots = calloc(n + 1, sizeof(*p.slots));

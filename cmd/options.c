@@ -23,6 +23,10 @@ const struct sc_option sc_options[SC_OPT_COUNT] = {
 		"regenerate an existing table" },
 	[SC_OPT_JOBS] = { 'j', "jobs", "N", SC_ARG_NUMBER, NULL,
 		"work on N files at a time (one file: N decoding threads)" },
+	[SC_OPT_RECURSIVE] = { 'r', "recursive", NULL, SC_ARG_NONE, NULL,
+		"walk each directory operand for ELF objects, compressed "
+		"ones and (lint, dump) ar archives, in name order; symbolic "
+		"links inside are not followed" },
 	[SC_OPT_WARN] = { 'W', NULL, "RULE=SEVERITY", SC_ARG_WFLAG, NULL,
 		"set a rule to off, note, warning or error; also GCC's "
 		"-WRULE, -Wno-RULE, -Werror, -Werror=RULE and "

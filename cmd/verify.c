@@ -17,6 +17,7 @@
 struct verify_opts {
 	const char *system_map;
 	bool verbose, colour;
+	bool recursive;
 	int jobs;
 	struct sc_output out;
 	struct sc_run_policy pol;	/* --config, -W */
@@ -120,9 +121,10 @@ static int analyse(struct job *j)
 	return SC_EXIT_OK;
 }
 
-static int verify_file(const void *ctx, const char *path, FILE *out,
-		       FILE *err, void **record)
+static int verify_file(const void *ctx, const struct sc_input *in,
+		       FILE *out, FILE *err, void **record)
 {
+	const char *path = in->name;
 	struct job j = { .opts = ctx, .path = path, .out = out, .err = err };
 	struct sc_err e;
 	int status;
@@ -133,7 +135,7 @@ static int verify_file(const void *ctx, const char *path, FILE *out,
 		sc_print_line(err, "%s: error: out of memory", path);
 		return SC_EXIT_USAGE;
 	}
-	if (sc_cmd_open(path, SC_OPEN_DECOMPRESS, &j.obj, &j.arch, &e))
+	if (sc_cmd_open(in, SC_OPEN_DECOMPRESS, &j.obj, &j.arch, &e))
 		return fail(&j, &e);
 	status = analyse(&j);
 	if (!status) {
@@ -163,6 +165,7 @@ static int set_option(void *ctx, enum sc_opt_id id, const char *arg)
 	case SC_OPT_WERROR: return sc_cmd_add_wflag("verify", &o->pol, "error");
 	case SC_OPT_CONFIG: o->pol.config_path = arg; return -1;
 	case SC_OPT_SYSTEM_MAP: o->system_map = arg; return -1;
+	case SC_OPT_RECURSIVE: o->recursive = true; return -1;
 	case SC_OPT_COLOR: return sc_parse_colour("verify", arg, &o->colour);
 	case SC_OPT_JOBS:
 		o->jobs = sc_parse_jobs(arg);
@@ -179,6 +182,7 @@ int cmd_verify(int argc, char **argv)
 {
 	struct verify_opts o = { .jobs = 1, .colour = sc_colour_auto() };
 	struct sc_report_file **records = NULL;
+	struct sc_inputs in = { 0 };
 	int r, n, first = 0, status;
 
 	r = sc_parse_options(sc_find_command("verify"), argc, argv,
@@ -188,12 +192,18 @@ int cmd_verify(int argc, char **argv)
 	if (r < 0)
 		r = sc_output_check(&o.out, "verify", argv + first,
 				    argc - first, NULL);
-	n = argc - first;
-	if (r < 0 && (!(records = calloc(n, sizeof(*records))) ||
+	if (r < 0 && sc_inputs_expand(&in, argv + first, argc - first,
+				      o.recursive ? SC_EXPAND_RECURSIVE : 0)) {
+		fprintf(stderr, "scstool: out of memory\n");
+		r = SC_EXIT_USAGE;
+	}
+	n = (int)in.n;
+	if (r < 0 && (!(records = calloc(n + 1, sizeof(*records))) ||
 		      sc_cmd_load_policy(&o.pol)))
 		r = SC_EXIT_USAGE;
 	if (r >= 0) {
 		free(records);
+		sc_inputs_free(&in);
 		sc_cmd_policy_free(&o.pol);
 		return r;
 	}
@@ -201,10 +211,11 @@ int cmd_verify(int argc, char **argv)
 		.cacheline = o.pol.policy.config.cacheline,
 		.cond_tail = o.pol.policy.config.cond_tail,
 		.policy = &o.pol.policy };
-	status = sc_run_files(verify_file, &o, argv + first, n, o.jobs,
+	status = sc_run_files(verify_file, &o, in.v, n, o.jobs,
 			      (void **)records);
 	r = sc_output_finish(&o.out, "verify", records, n);
 	free(records);
+	sc_inputs_free(&in);
 	sc_cmd_policy_free(&o.pol);
 	return r > status ? r : status;
 }
