@@ -80,7 +80,10 @@ SCS_API long __static_call_return0(void);
 
 /* Retargets one key (use static_call_update).  Returns 0, or a negative
  * errno with every site and the key left as they were:
- *   -EINVAL  key is not a static-call key defined with these macros;
+ *   -EINVAL  key is NULL or names no trampoline (a key defined with
+ *            these macros always does); libscs cannot tell every other
+ *            struct from a key: a copy of a key is merely written, and no
+ *            call reads it;
  *   -EXDEV   (ppc64) func is not a function of the key's module;
  *   -EACCES, -EPERM  the system refused to make text writable (W^X);
  *   -ENOMEM  out of memory.
