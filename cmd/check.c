@@ -321,7 +321,8 @@ static int run(const char *command, bool dry_run, int argc, char **argv)
 	o.timings = getenv("SCSTOOL_TIMINGS") != NULL;
 	/* lint reads an archive's members; check refuses an archive. */
 	if (sc_inputs_expand(&in, argv + optind, argc - optind,
-			     (dry_run ? SC_EXPAND_MEMBERS : 0) |
+			     (dry_run ? SC_EXPAND_MEMBERS | SC_EXPAND_REL
+				      : 0) |
 			     (o.recursive ? SC_EXPAND_RECURSIVE : 0))) {
 		fprintf(stderr, "scstool: out of memory\n");
 		sc_cmd_policy_free(&o.pol);

@@ -130,11 +130,31 @@ static int add_members(struct sc_inputs *in, const char *path)
 	return r;
 }
 
+/* Is the ELF header at the start of the size bytes at data of a type
+ * the command reads?  libelf reads the header (its class and byte
+ * order); a header it cannot read is taken, and opening it says why. */
+static bool wanted_type(char *data, size_t size, unsigned how)
+{
+	Elf *e;
+	GElf_Ehdr eh;
+	bool ok = true;
+
+	if (!(how & (SC_EXPAND_REL | SC_EXPAND_LINKED)))
+		return true;
+	e = elf_memory(data, size);
+	if (e && gelf_getehdr(e, &eh))
+		ok = (how & SC_EXPAND_REL) ? eh.e_type == ET_REL :
+		     eh.e_type == ET_EXEC || eh.e_type == ET_DYN;
+	if (e)
+		elf_end(e);
+	return ok;
+}
+
 /* What the walk takes: ELF objects, compressed ELF objects, and (when
  * members are read) ar archives. */
 static bool wanted(const char *path, unsigned how)
 {
-	char buf[SNIFF_BYTES], head[4];
+	char buf[SNIFF_BYTES], head[sizeof(Elf64_Ehdr)];
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	ssize_t n;
 	size_t got;
@@ -149,14 +169,14 @@ static bool wanted(const char *path, unsigned how)
 		return true;
 	kind = sc_input_sniff(buf, (size_t)n);
 	if (kind == SC_INPUT_ELF)
-		return true;
+		return wanted_type(buf, (size_t)n, how);
 	if (kind == SC_INPUT_AR || kind == SC_INPUT_THIN_AR)
 		return how & SC_EXPAND_MEMBERS;
 	if (!sc_input_compressed(kind))
 		return false;
 	sc_decompress_head(kind, buf, (size_t)n, head, sizeof(head), &got, &e);
-	return got == sizeof(head) &&
-	       sc_input_sniff(head, got) == SC_INPUT_ELF;
+	return got >= 4 && sc_input_sniff(head, got) == SC_INPUT_ELF &&
+	       wanted_type(head, got, how);
 }
 
 static int add_operand(struct sc_inputs *in, const char *path, bool copy,

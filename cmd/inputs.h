@@ -31,12 +31,18 @@ struct sc_inputs {
 enum {
 	SC_EXPAND_RECURSIVE = 1,	/* walk directory operands */
 	SC_EXPAND_MEMBERS = 2,		/* an archive is its members */
+	SC_EXPAND_REL = 4,		/* the walk takes relocatable
+					 * objects only (lint) */
+	SC_EXPAND_LINKED = 8,		/* ... linked files only (verify) */
 };
 
 /* Fills in from the n operands.  A walked directory gives, in byte
  * order of the names, every regular file that holds an ELF object, a
  * compressed one (told by magic bytes; the unpacked start must be ELF)
- * or, with SC_EXPAND_MEMBERS, an ar archive; symbolic links inside are
+ * or, with SC_EXPAND_MEMBERS, an ar archive; with SC_EXPAND_REL or
+ * SC_EXPAND_LINKED, only objects of those ELF types (the command's: a
+ * kernel build tree holds host programs and vmlinux beside its objects,
+ * and an archive's members are objects); symbolic links inside are
  * not followed (as grep -r), so that a loop cannot trap the walk.  An
  * operand is taken as given (a symbolic link to a directory is walked).
  * Returns -1 only when memory ran out (in is then freed). */

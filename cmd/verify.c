@@ -193,7 +193,8 @@ int cmd_verify(int argc, char **argv)
 		r = sc_output_check(&o.out, "verify", argv + first,
 				    argc - first, NULL);
 	if (r < 0 && sc_inputs_expand(&in, argv + first, argc - first,
-				      o.recursive ? SC_EXPAND_RECURSIVE : 0)) {
+				      o.recursive ? SC_EXPAND_RECURSIVE |
+				      SC_EXPAND_LINKED : 0)) {
 		fprintf(stderr, "scstool: out of memory\n");
 		r = SC_EXIT_USAGE;
 	}

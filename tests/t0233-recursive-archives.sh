@@ -71,11 +71,18 @@ expect "an entry the walk cannot read is reported in its place; the rest is read
 	[ "$(wc -l <err)" -eq 1 ] && grep -q "^tree/b/deep/one.o: [1-9]" out &&
 	grep -q "^tree/lib.a(mod.o): [1-9]" out'
 rm -rf tree/b/0*
-expect "verify -r reads the linked files of a tree" '
+# A build tree holds objects and linked files side by side: lint -r takes
+# the objects, verify -r the linked files, dump -r both (plain or
+# compressed, told by the ELF header's type).
+expect "verify -r reads the linked files of a tree, lint -r its objects" '
 	build gcc kinds.c pic.o -fPIC && build gcc stubs.S stubs.o -fPIC && scx 0 check pic.o &&
 	mkdir -p linked/bin && gcc -nostdlib -no-pie -Wl,-e,f_call -o linked/bin/exe pic.o stubs.o &&
+	xz -c linked/bin/exe >linked/bin/exe.xz && cp pic.o linked/ && xz -c pic.o >linked/pic.o.xz &&
 	scx 0 verify --stats -r linked && grep -q "^linked/bin/exe: 6 entries checked" out &&
-	grep -q "^total: 1 file: " out'
+	grep -q "^linked/bin/exe.xz: 6 entries checked" out && grep -q "^total: 2 files: " out &&
+	scx 0 lint --stats -r linked && grep -q "^total: 2 files: " out &&
+	grep -q "^linked/pic.o: " out && grep -q "^linked/pic.o.xz: " out && ! grep -q exe out &&
+	scx 0 dump -r linked && [ "$(grep -c " static-call sites" out)" -eq 4 ]'
 expect "without -r a directory is refused as before" '
 	scx 2 dump tree && grep -q "^tree: error: .*directory" err'
 expect "check takes no -r: it writes into each object it is given" '
