@@ -339,6 +339,32 @@ bench_vmlinux() {
 		"$(ms "$med")" "$rss KB RSS")
 }
 
+# The ways to replace a file safely, timed on this file system with the
+# real output of scstool (bench/writemethods.c): the input copied anew and
+# flushed to disk before each (untimed) run.
+bench_write() {
+	local rel name line
+	cc -O2 -o "$OUT/writemethods" "$root/bench/writemethods.c" ||
+		die "cannot build bench/writemethods.c"
+	WRITE_ROWS=()
+	for rel in "$KVM" "$AMDGPU"; do
+		name=${rel##*/}
+		"${SC[@]}" -o "$OUT/written.ko" "$(fresh "$rel")" >/dev/null 2>&1 ||
+			die "scstool check -o failed on $name"
+		rm -rf "$OUT/wm" && mkdir -p "$OUT/wm" || die "cannot write $OUT/wm"
+		while read -r line; do
+			set -- $line
+			if [ "$2" = - ]; then
+				WRITE_ROWS+=("$(printf '  %-14s %-20s %s' "$name" "$1" "${*:4}")")
+			else
+				WRITE_ROWS+=("$(printf '  %-14s %-20s %10s %10s   %s' "$name" "$1" \
+					"$(ms "$2")" "$(ms "$3")" "$4")")
+			fi
+		done < <(cd "$OUT/wm" && "$OUT/writemethods" "$OUT/master/$rel" \
+			"$OUT/written.ko" "$MODULE_RUNS") || die "writemethods failed"
+	done
+}
+
 # Peak RSS against file size, from the module runs: one row per module.
 rss_rows() {
 	local rel f kb rss base
@@ -372,6 +398,16 @@ print_table() {
 		"least squares):"
 	echo "  ms per file = $a + $b x (KB of code)   (largest: $xmax KB)"
 	awk -v b="$b" -v bpi="$bpi" 'BEGIN { printf "  = %.0f ns per instruction of code (%s bytes an instruction, from the sweep below)\n", b * 1e6 * bpi / 1024, bpi }'
+	echo
+	echo "replacing the file with the new one, $MODULE_RUNS runs each (bench/writemethods.c," \
+		"on the file system of $OUT):"
+	printf '  %-14s %-20s %10s %10s   %s\n' module method min median promise
+	printf '%s\n' "${WRITE_ROWS[@]}"
+	echo "  scstool uses rename (elf/file.c). exchange skips ext4's flush of a file renamed"
+	echo "  over another (auto_da_alloc), so after a crash of the machine the target may be"
+	echo "  empty; made safe with fdatasync it is no faster. tmpfile renames over the target"
+	echo "  too (linkat cannot replace a name): the same flush plus a linkat. copy+patch"
+	echo "  copies every byte in the kernel (ext4 shares no extents; FICLONE is refused)."
 	echo
 	echo "peak RSS against file size (median of the runs above; start-up: $(mib "$RSS_BASE")):"
 	printf '  %-28s %10s %12s %10s\n' module file "peak RSS" "(RSS-start)/file"
@@ -407,6 +443,7 @@ main() {
 	done
 	bench_phases "$KVM" "$MODULE_RUNS"
 	rss_rows
+	bench_write
 	bench_corpus
 	bench_sweep
 	bench_vmlinux
