@@ -142,6 +142,7 @@ static int build_record(struct job *j)
 		.path = j->path, .obj = &j->obj, .arch = j->arch,
 		.syms = &j->syms, .lines = j->lines,
 		.cacheline = j->opts->check.cacheline,
+		.no_sites = !sc_output_needs_sites(&j->opts->out),
 	};
 	struct sc_err e;
 

@@ -64,6 +64,11 @@ char *sc_source_root(const char *dir, struct sc_err *err)
 	return root;
 }
 
+bool sc_output_needs_sites(const struct sc_output *o)
+{
+	return o->format != SC_FORMAT_TEXT || o->stats;
+}
+
 static int emit(FILE *out, const struct sc_output *o,
 		const struct sc_report *r, struct sc_err *err)
 {

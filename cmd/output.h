@@ -20,6 +20,10 @@ struct sc_output {
  * or NULL with err set. */
 char *sc_source_root(const char *dir, struct sc_err *err);
 
+/* Does any output print the sites themselves (a structured format, or
+ * --stats)?  Text prints only findings: then no site record is built. */
+bool sc_output_needs_sites(const struct sc_output *o);
+
 /* Parses --format's argument; -1 when it is none of text, yaml, json or
  * sarif. */
 int sc_parse_format(const char *s, enum sc_format *out);

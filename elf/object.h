@@ -65,6 +65,9 @@ struct sc_reloc_iter {
 	size_t index, count;
 	uint64_t target_size;	/* bytes the relocations apply to */
 	bool rela;
+	/* ELF64 RELA: libelf's data, already in memory form (elf_getdata
+	 * converts byte order), read without gelf's per-entry call. */
+	const Elf64_Rela *rela64;
 };
 
 /* Reads the file at path whole (elf/file.h's sc_file_read: a regular

@@ -133,12 +133,12 @@ int sc_report_from_check(struct sc_report_file *f,
 			 const struct sc_result *res, struct sc_err *err)
 {
 	bool oom = false;
-	size_t i;
+	size_t i, nsites = in->no_sites ? 0 : res->nsites;
 
-	if (start_file(f, in, res->module, res->nsites, &oom) ||
+	if (start_file(f, in, res->module, nsites, &oom) ||
 	    add_findings(f, in, res, &oom))
 		oom = true;
-	for (i = 0; !oom && i < res->nsites; i++)
+	for (i = 0; !oom && i < nsites; i++)
 		fill_site(&f->sites[f->nsites++], in, &res->sites[i], &oom);
 	if (oom) {
 		sc_report_file_free(f);

@@ -14,6 +14,9 @@ struct sc_report_input {
 	const struct sc_symbols *syms;
 	struct sc_lines *lines;		/* NULL without DWARF */
 	unsigned cacheline;		/* line size, for dump's sites */
+	bool no_sites;			/* nothing prints the sites (text
+					 * without --stats): the record
+					 * keeps the findings only */
 };
 
 /* The sites and findings of a check, as judged (check/policy.h):
