@@ -28,6 +28,7 @@ gcc:cmd:gcc
 make:cmd:make
 binutils:cmd:objcopy
 xz-utils:cmd:xz
+xxd:cmd:xxd
 zstd:cmd:zstd
 gzip:cmd:gzip
 clang:cmd:clang
