@@ -122,7 +122,11 @@ void scs_report(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (scs_rt.report) {
+	/* In the middle of a batch (the signal fallback waiting for a
+	 * thread), the program's reporter could make a static call whose
+	 * site holds int3 or a jump-to-self: this thread would wait for
+	 * itself for ever.  Such a line goes to stderr. */
+	if (scs_rt.report && !atomic_load(&scs_rt.in_flight)) {
 		scs_rt.report(line, scs_rt.report_arg);
 		return;
 	}

@@ -140,8 +140,11 @@ SCS_API const char *scs_sync_method(void);
 /* Problems the runtime finds (a site whose bytes are not what the table
  * and the last update imply, a corrupt table entry, a refused mprotect) are
  * reported once each, by default as one line on stderr starting "libscs: ".
- * fn receives a NUL-terminated line without the newline.  Passing NULL
- * restores the default. */
+ * fn receives a NUL-terminated line without the newline; it runs under
+ * the patch lock, so it must not update static calls.  A line reported
+ * while a batch holds sites half-written (the signal fallback waiting for
+ * a thread) goes to stderr instead: fn might make a static call there.
+ * Passing NULL restores the default. */
 typedef void scs_report_fn(const char *line, void *arg);
 SCS_API void scs_set_reporter(scs_report_fn *fn, void *arg);
 
