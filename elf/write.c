@@ -551,8 +551,11 @@ static uint64_t content_end(const struct out *o)
  * offset, so an empty section that lies inside another one makes the fill
  * erase the rest of it.  An empty section holds no byte: it moves to the
  * end of the section it lies in.  (One inside the headers stays, and the
- * headers are written again.) */
-static int place_empty(struct out *o, struct sc_err *err)
+ * headers are written again.)  One past the end of the output's contents
+ * moves to that end: libelf makes the file reach every section's offset,
+ * so an inactive (SHT_NULL) section, whose offset the reader cannot check
+ * (its members are undefined), claiming 2^40 made a 1 TiB output. */
+static int place_empty(struct out *o, uint64_t end, struct sc_err *err)
 {
 	struct sc_extent *r = calloc(o->n, sizeof(*r));
 	size_t i, n = 0;
@@ -570,6 +573,10 @@ static int place_empty(struct out *o, struct sc_err *err)
 
 		if (sh->sh_type == SHT_NOBITS || o->secs[i].size)
 			continue;
+		if (sh->sh_offset > end) {
+			sh->sh_offset = end;
+			continue;
+		}
 		while (lo < hi) {	/* the last range starting before it */
 			size_t mid = lo + (hi - lo) / 2;
 
@@ -757,7 +764,7 @@ static int build(struct out *o, struct sc_err *err)
 		return -1;
 	elf_flagelf(o->elf, ELF_C_SET, ELF_F_LAYOUT);
 	shoff = lay_out(o);
-	if (place_empty(o, err))
+	if (place_empty(o, shoff, err))
 		return -1;
 	for (i = 1; i < o->n; i++)
 		if (emit_section(o, i, err))
