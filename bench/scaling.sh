@@ -34,16 +34,36 @@ measure() {
 	med=$(sed -n 2p "$OUT/t")
 	/usr/bin/time -f %M -o "$OUT/rss" "$@" >/dev/null 2>&1
 	rss=$(tail -1 "$OUT/rss")
-	ROWS+=("$(printf '%-34s %9s %10s %10s %10s %8s' "$label" "$n" "$kb KB" \
+	ROWS+=("$(printf '%-36s %9s %10s %10s %10s %8s %8s %8s' "$label" "$n" "$kb KB" \
 		"$(awk -v u="$med" 'BEGIN { printf "%.1f ms", u / 1000 }')" "$rss KB" \
-		"$(awk -v u="$med" -v k="$kb" 'BEGIN { printf "%.2f", u / k }')")")
+		"$(awk -v u="$med" -v k="$kb" 'BEGIN { printf "%.2f", u / k }')" \
+		"$(awk -v u="$med" -v n="$n" 'BEGIN { printf "%.2f", u / n }')" \
+		"$(awk -v r="$rss" -v n="$n" 'BEGIN { printf "%.2f", r / n }')")")
 }
 
-# sites_asm N: N functions, each with one call site (to 100 keys).
+# sites_asm N: N functions, each with one call site (to 100 keys),
+# aligned to 16 bytes as compilers align functions (1-byte aligned, every
+# site would also carry a cacheline note: a finding is a fixed-size record
+# of about half a KB).
 sites_asm() {
 	awk -v n="$1" 'BEGIN {
 		print "\t.text"
 		for (i = 0; i < n; i++) {
+			printf "\t.p2align 4\n\t.globl f%d\n\t.type f%d, @function\nf%d:\n", i, i, i
+			printf "\tcall __SCT__k%d\n\tret\n\t.size f%d, .-f%d\n", i % 100, i, i
+		}
+		print "\t.data"
+		for (k = 0; k < 100; k++) printf "\t.globl __SCK__k%d\n__SCK__k%d:\n\t.quad 0\n", k, k
+	}'
+}
+
+# sections_asm N: N functions, each in a section of its own (as
+# -ffunction-sections makes them) with one call site; past 65,279
+# sections the object needs extended section numbering (SHN_XINDEX).
+sections_asm() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			printf "\t.section .text.f%d,\"ax\",@progbits\n\t.p2align 4\n", i
 			printf "\t.globl f%d\n\t.type f%d, @function\nf%d:\n", i, i, i
 			printf "\tcall __SCT__k%d\n\tret\n\t.size f%d, .-f%d\n", i % 100, i, i
 		}
@@ -68,9 +88,14 @@ main() {
 	[ -x "$SCSTOOL" ] || die "no scstool binary at $SCSTOOL (run make)"
 	rm -rf "$OUT" && mkdir -p "$OUT" && cd "$OUT" || die "cannot create $OUT"
 	echo "scaling: building inputs (untimed)"
-	for n in 2000 20000 200000; do
+	for n in 2000 20000 200000 1000000; do
 		sites_asm $n | as -o sites$n.o - || die "as failed"
 		measure "sites (check --force -n)" $n sites$n.o "$SCSTOOL" check -n --force sites$n.o
+	done
+	for n in 1000 10000 100000; do
+		sections_asm $n | as -o sections$n.o - || die "as failed"
+		measure "sections, one site each (check -n)" $n sections$n.o \
+			"$SCSTOOL" check -n sections$n.o
 	done
 	for n in 2000 20000 80000 160000; do
 		labels_asm $n | as -o labels$n.o - || die "as failed"
@@ -90,7 +115,8 @@ main() {
 	cp small.o sparse.o && truncate -s $((2 << 30)) sparse.o
 	measure "sparse 2 GiB file (refused)" 1 sparse.o "$SCSTOOL" lint sparse.o
 	echo
-	printf '%-34s %9s %10s %10s %10s %8s\n' "input" "N" "size" "time" "peak RSS" "us/KB"
+	printf '%-36s %9s %10s %10s %10s %8s %8s %8s\n' "input" "N" "size" "time" "peak RSS" \
+		"us/KB" "us/N" "KB/N"
 	printf '%s\n' "${ROWS[@]}"
 	echo "(median of 3 runs; peak RSS from GNU time; $("$SCSTOOL" version), $(nproc) CPUs)"
 }
