@@ -247,6 +247,15 @@ bench_corpus() {
 			echo "$r" >>"$OUT/corpus$j.runs"
 		done
 	done
+	# The same work without the write: how much of the wall time is the
+	# file system's (rename makes ext4 flush each new file).
+	: >"$OUT/corpusn.runs"
+	for ((i = 0; i < CORPUS_RUNS; i++)); do
+		r=$(cd "$OUT/master" && run1 "${SC[@]}" -n -j1 $(cat "$REAL_LIST")) ||
+			die "runone failed"
+		[ "${r##* }" = 0 ] || die "scstool check -n failed on the corpus"
+		echo "$r" >>"$OUT/corpusn.runs"
+	done
 	: >"$OUT/ot1.us"
 	: >"$OUT/ot2.us"
 	for ((i = 0; i < OT_CORPUS_RUNS; i++)); do
@@ -269,6 +278,10 @@ bench_corpus() {
 		"$(ms "$o2") / $(ms "$q2")" "$(ratio "$o2" "$s2") / $(ratio "$q2" "$m2")"
 	row "$n modules: scstool -j1 / -j2 (scaling)" "$(ms "$s1") / $(ms "$s2")" "" \
 		"$(ratio "$s1" "$s2") faster"
+	row "$n modules: sc -j1 -n (no write), wall" \
+		"$(ms "$(cut -d' ' -f1 "$OUT/corpusn.runs" | minimum)") / $(ms "$(cut -d' ' -f1 "$OUT/corpusn.runs" | median)")" \
+		"$(ms "$o1") / $(ms "$q1")" \
+		"$(ratio "$o1" "$(cut -d' ' -f1 "$OUT/corpusn.runs" | minimum)") / $(ratio "$q1" "$(cut -d' ' -f1 "$OUT/corpusn.runs" | median)")"
 	row "$n modules: CPU, sc -j1 (user+sys)" \
 		"$(ms "$(cut -d' ' -f2 "$OUT/corpus1.runs" | minimum)") / $(ms "$(cut -d' ' -f2 "$OUT/corpus1.runs" | median)")" "" ""
 	row "$n modules: peak RSS (objtool: largest one)" \
