@@ -80,6 +80,10 @@ dur_us() {
 T=$(dur_us)
 echo "# one check of kvm.ko: $T us"
 
+# At least 60 of the 200 signals must land inside a run: the run's length
+# is measured once, and on a loaded machine later runs can be shorter than
+# that, so more complete before their signal (87 of 200 were killed in one
+# loaded run, when this asked for 100).
 expect "200 SIGTERM/SIGINT at random moments: the input is always the original or the full output, and no temporary file is left" '
 	killed=0 done=0 orig=0 full=0 bad=0
 	for i in $(seq 200); do
@@ -102,7 +106,7 @@ expect "200 SIGTERM/SIGINT at random moments: the input is always the original o
 		ls -A | grep -q "^\.scstool-" && { echo "run $i: temporary file left"; bad=1; rm -f .scstool-*; }
 	done
 	echo "killed $killed, completed $done; original $orig, full output $full"
-	[ $bad -eq 0 ] && [ $killed -ge 100 ] && [ $orig -ge 1 ] && [ $((orig + full)) -eq 200 ]'
+	[ $bad -eq 0 ] && [ $killed -ge 60 ] && [ $orig -ge 1 ] && [ $((orig + full)) -eq 200 ]'
 
 # The issue this answers: truncating a mapped input killed check with
 # SIGBUS in 23 of 60 runs.  Inputs are read whole now: at worst the file
