@@ -282,10 +282,15 @@ static int add_operand(struct sc_inputs *in, const char *path, bool copy,
 		       unsigned how)
 {
 	struct stat st;
+	size_t before = in->n;
 
+	/* A walk that finds nothing is an error: a wrong path in a build
+	 * or CI step must not pass as a clean run. */
 	if ((how & SC_EXPAND_RECURSIVE) && stat(path, &st) == 0 &&
 	    S_ISDIR(st.st_mode))
-		return walk(in, path, how);
+		return walk(in, path, how) ? -1 : in->n > before ? 0 :
+		       add_error(in, path, "%s", "no object to read under "
+				 "this directory");
 	if ((how & SC_EXPAND_MEMBERS) && is_archive(path))
 		return add_members(in, path);
 	return add_path(in, path, copy);

@@ -44,7 +44,8 @@ enum {
  * kernel build tree holds host programs and vmlinux beside its objects,
  * and an archive's members are objects); symbolic links inside are
  * not followed (as grep -r), so that a loop cannot trap the walk.  An
- * operand is taken as given (a symbolic link to a directory is walked).
+ * operand is taken as given (a symbolic link to a directory is walked);
+ * one under which nothing is found becomes an input with that error.
  * Returns -1 only when memory ran out (in is then freed). */
 int sc_inputs_expand(struct sc_inputs *in, char **operands, int n,
 		     unsigned how);

@@ -83,6 +83,11 @@ expect "verify -r reads the linked files of a tree, lint -r its objects" '
 	scx 0 lint --stats -r linked && grep -q "^total: 2 files: " out &&
 	grep -q "^linked/pic.o: " out && grep -q "^linked/pic.o.xz: " out && ! grep -q exe out &&
 	scx 0 dump -r linked && [ "$(grep -c " static-call sites" out)" -eq 4 ]'
+expect "a directory with nothing to read is an error, not a clean run" '
+	mkdir -p empty/sub && echo text >empty/sub/README && scx 2 dump -r empty tree/a &&
+	grep -qx "empty: error: no object to read under this directory" err &&
+	[ "$(wc -l <err)" -eq 1 ] && grep -q "^tree/a/mod.ko: [1-9]" out &&
+	scx 2 verify -r tree/a && grep -qx "tree/a: error: no object to read under this directory" err'
 expect "without -r a directory is refused as before" '
 	scx 2 dump tree && grep -q "^tree: error: .*directory" err'
 expect "check takes no -r: it writes into each object it is given" '
