@@ -18,6 +18,11 @@ struct cmp {
 	const struct sc_object *in, *out;
 	struct sc_err *err;
 	bool *differ;
+	/* same_symbol's proofs: matched[a] == b + 1 once input symbol a
+	 * was found equal to output symbol b (NULL: no memory, compare
+	 * each time).  Relocations name the same few symbols again and
+	 * again. */
+	size_t *matched;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -167,11 +172,15 @@ static int same_symbol(const struct cmp *c, size_t a, size_t b,
 {
 	const struct sc_object *in = c->in, *out = c->out;
 
+	if (a < in->nsymbols && c->matched && c->matched[a] == b + 1)
+		return 0;
 	if (a >= in->nsymbols || b >= out->nsymbols ||
 	    sc_symbol_cmp(&in->symbols[a], &out->symbols[b]))
 		return differs(c, "%s names %s, not %s", where,
 			       b < out->nsymbols ? out->symbols[b].name : "?",
 			       a < in->nsymbols ? in->symbols[a].name : "?");
+	if (c->matched)
+		c->matched[a] = b + 1;
 	return 0;
 }
 
@@ -317,18 +326,24 @@ static int new_sections(const struct cmp *c, const char *table)
 int sc_verify_rewrite(const struct sc_object *in, const struct sc_object *out,
 		      const char *table, bool *differ, struct sc_err *err)
 {
-	struct cmp c = { in, out, err, differ };
+	struct cmp c = { in, out, err, differ,
+			 calloc(in->nsymbols + 1, sizeof(size_t)) };
 	size_t old_table = sc_find_section(in, table);
 	size_t old_rel = old_table ? sc_find_reloc_section(in, old_table) : 0;
 	size_t i;
+	int ret = 0;
 
 	*differ = false;
 	if (header(&c))
-		return -1;
-	for (i = 1; i < in->nsections; i++)
+		ret = -1;
+	for (i = 1; !ret && i < in->nsections; i++)
 		if (i != old_table && i != old_rel && same_section(&c, i))
-			return -1;
-	if (new_sections(&c, table) || same_symbols(&c) || locals_first(&c))
-		return -1;
-	return same_unclaimed(&c);
+			ret = -1;
+	if (!ret && (new_sections(&c, table) || same_symbols(&c) ||
+		     locals_first(&c)))
+		ret = -1;
+	if (!ret)
+		ret = same_unclaimed(&c);
+	free(c.matched);
+	return ret;
 }
