@@ -99,13 +99,41 @@ void scs_async_signals(sigset_t *set)
  * handler runs no static call and takes no lock). */
 void scs_lock(sigset_t *saved)
 {
+	int sig = __atomic_load_n(&scs_rt.sync_signal, __ATOMIC_ACQUIRE);
 	sigset_t all;
 
 	scs_async_signals(&all);
-	if (scs_rt.sync_signal)
-		sigdelset(&all, scs_rt.sync_signal);
+	if (sig)
+		sigdelset(&all, sig);
 	pthread_sigmask(SIG_BLOCK, &all, saved);
-	pthread_mutex_lock(&scs_rt.lock);
+	if (sig) {
+		pthread_mutex_lock(&scs_rt.lock);
+		return;
+	}
+	/* With membarrier, the holder may still switch to the signal
+	 * fallback (a seccomp filter installed later denies membarrier):
+	 * a waiter looks again every 10 ms and opens the new sync signal. */
+	for (;;) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		if (pthread_mutex_timedlock(&scs_rt.lock, &ts) != ETIMEDOUT)
+			return;
+		sig = __atomic_load_n(&scs_rt.sync_signal, __ATOMIC_ACQUIRE);
+		if (sig) {
+			sigemptyset(&all);
+			if (!sigismember(saved, sig))
+				sigaddset(&all, sig);
+			pthread_sigmask(SIG_UNBLOCK, &all, NULL);
+			pthread_mutex_lock(&scs_rt.lock);
+			return;
+		}
+	}
 }
 
 void scs_unlock(const sigset_t *saved)

@@ -88,7 +88,7 @@ static int fallback_init(void)
 	scs_async_signals(&sa.sa_mask);
 	if (sigaction(sig, &sa, NULL))
 		return -errno;
-	scs_rt.sync_signal = sig;
+	__atomic_store_n(&scs_rt.sync_signal, sig, __ATOMIC_RELEASE);
 	return 0;
 }
 

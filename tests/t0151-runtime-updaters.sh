@@ -5,7 +5,8 @@
 # holder's sync signal; when the lock blocked every signal before waiting,
 # two concurrent updaters hung for ever ("waiting for a thread that does
 # not take signal").  So did a signal handler that makes static calls
-# while the sync handler could be interrupted.
+# while the sync handler could be interrupted, and a waiter when the holder
+# switched to the fallback because membarrier began to fail.
 source "$(dirname "$0")/lib.sh"
 source "$TEST_ROOT/tests/helpers.sh"
 source "$TEST_ROOT/tests/runtime-lib.sh"
@@ -35,5 +36,13 @@ for sync in membarrier signal; do
 		grep -qx ok a-$sync.out && grep -q "^sync $sync .* alarms [1-9]" a-$sync.out ||
 		{ cat a-$sync.out; false; }'
 done
+
+# membarrier denied by a seccomp filter after start-up: the holder switches
+# to the fallback while the other updater already waits for the lock with
+# the signal blocked.
+expect "membarrier denied later: the switch to the signal fallback with an updater waiting" '
+	rt_obj $cc "$RT_TESTS/lazysync.c" l.o && rt_link $cc lazysync l.o &&
+	timeout -k 5 30 ./lazysync >l.out 2>&1 && grep -qx ok l.out ||
+	{ cat l.out; false; }'
 
 done_testing
