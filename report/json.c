@@ -9,18 +9,9 @@
 #include <json-c/json.h>
 
 #include "escape.h"
+#include "jtree.h"
 
-/* As in sarif.c: constructors may fail when memory runs out; adders note
- * it in *ok, and the tree is dropped at the end if anything failed. */
-static void add(struct json_object *o, const char *k, struct json_object *v,
-		bool *ok)
-{
-	if (!v || json_object_object_add(o, k, v)) {
-		json_object_put(v);
-		*ok = false;
-	}
-}
-
+/* Adders note a failure in *ok, as jtree.h's do. */
 static void add_null(struct json_object *o, const char *k, bool *ok)
 {
 	if (json_object_object_add(o, k, NULL))
@@ -50,17 +41,9 @@ static void add_str(struct json_object *o, const char *k, const char *v,
 		    bool *ok)
 {
 	if (v)
-		add(o, k, string(v), ok);
+		sc_jadd(o, k, string(v), ok);
 	else
 		add_null(o, k, ok);
-}
-
-static void append(struct json_object *a, struct json_object *v, bool *ok)
-{
-	if (!v || json_object_array_add(a, v)) {
-		json_object_put(v);
-		*ok = false;
-	}
 }
 
 static struct json_object *new_object(bool *ok)
@@ -75,7 +58,7 @@ static struct json_object *new_object(bool *ok)
 static void add_vaddr(struct json_object *o, bool has, uint64_t v, bool *ok)
 {
 	if (has)
-		add(o, "vaddr", json_object_new_uint64(v), ok);
+		sc_jadd(o, "vaddr", json_object_new_uint64(v), ok);
 	else
 		add_null(o, "vaddr", ok);
 }
@@ -92,10 +75,10 @@ static struct json_object *flags(unsigned v, bool *ok)
 		if (!(v & (1u << bit)))
 			continue;
 		if (bit < 2) {
-			append(a, json_object_new_string(names[bit]), ok);
+			sc_jappend(a, json_object_new_string(names[bit]), ok);
 		} else {
 			snprintf(buf, sizeof(buf), "0x%x", 1u << bit);
-			append(a, json_object_new_string(buf), ok);
+			sc_jappend(a, json_object_new_string(buf), ok);
 		}
 	}
 	if (!a)
@@ -110,20 +93,20 @@ static struct json_object *site(const struct sc_report_site *s, bool *ok)
 	if (!o)
 		return NULL;
 	add_str(o, "section", s->section, ok);
-	add(o, "offset", json_object_new_uint64(s->offset), ok);
+	sc_jadd(o, "offset", json_object_new_uint64(s->offset), ok);
 	add_vaddr(o, s->has_vaddr, s->vaddr, ok);
 	add_str(o, "function", s->function, ok);
 	add_str(o, "source", s->source, ok);
 	add_str(o, "kind", s->kind, ok);
 	add_str(o, "bytes", s->bytes, ok);
 	add_str(o, "insn", s->insn, ok);
-	add(o, "length", json_object_new_int64(s->length), ok);
+	sc_jadd(o, "length", json_object_new_int64(s->length), ok);
 	add_str(o, "trampoline", s->trampoline, ok);
 	add_str(o, "key", s->key, ok);
-	add(o, "flags", flags(s->flags, ok), ok);
+	sc_jadd(o, "flags", flags(s->flags, ok), ok);
 	add_str(o, "cacheline", s->cacheline, ok);
 	add_str(o, "null", s->null, ok);
-	add(o, "in_table", json_object_new_boolean(s->in_table), ok);
+	sc_jadd(o, "in_table", json_object_new_boolean(s->in_table), ok);
 	return o;
 }
 
@@ -138,7 +121,7 @@ static struct json_object *finding(const struct sc_report_finding *f,
 	add_str(o, "severity", sc_severity_name(f->severity), ok);
 	add_str(o, "message", f->message ? f->message : "", ok);
 	add_str(o, "section", f->section, ok);
-	add(o, "offset", json_object_new_uint64(f->offset), ok);
+	sc_jadd(o, "offset", json_object_new_uint64(f->offset), ok);
 	add_vaddr(o, f->has_vaddr, f->vaddr, ok);
 	add_str(o, "function", f->function, ok);
 	add_str(o, "source", f->source, ok);
@@ -159,7 +142,7 @@ static struct json_object *counts(const struct sc_report_count *c, size_t n,
 			*ok = false;
 			break;
 		}
-		add(o, safe, json_object_new_int64((int64_t)c[i].count), ok);
+		sc_jadd(o, safe, json_object_new_int64((int64_t)c[i].count), ok);
 		free(safe);
 	}
 	return o;
@@ -171,9 +154,9 @@ static struct json_object *stats(const struct sc_report_stats *st, bool *ok)
 
 	if (!o)
 		return NULL;
-	add(o, "sites_by_kind", counts(st->by_kind, st->nkind, ok), ok);
-	add(o, "sites_by_key", counts(st->by_key, st->nkey, ok), ok);
-	add(o, "findings_by_rule", counts(st->by_rule, st->nrule, ok), ok);
+	sc_jadd(o, "sites_by_kind", counts(st->by_kind, st->nkind, ok), ok);
+	sc_jadd(o, "sites_by_key", counts(st->by_key, st->nkey, ok), ok);
+	sc_jadd(o, "findings_by_rule", counts(st->by_rule, st->nrule, ok), ok);
 	return o;
 }
 
@@ -196,20 +179,20 @@ static struct json_object *file(const struct sc_report_file *f,
 		return NULL;
 	add_str(o, "path", f->path, ok);
 	add_str(o, "arch", f->arch, ok);
-	add(o, "module", json_object_new_boolean(f->module), ok);
-	add(o, "status", json_object_new_int(f->status), ok);
+	sc_jadd(o, "module", json_object_new_boolean(f->module), ok);
+	sc_jadd(o, "status", json_object_new_int(f->status), ok);
 	if (f->error)
 		add_str(o, "error", f->error, ok);
 	if ((a = list(f->nsites, ok)))
 		for (i = 0; i < f->nsites; i++)
-			append(a, site(&f->sites[i], ok), ok);
-	add(o, "sites", a, ok);
+			sc_jappend(a, site(&f->sites[i], ok), ok);
+	sc_jadd(o, "sites", a, ok);
 	if ((a = list(f->nfindings, ok)))
 		for (i = 0; i < f->nfindings; i++)
-			append(a, finding(&f->findings[i], ok), ok);
-	add(o, "findings", a, ok);
+			sc_jappend(a, finding(&f->findings[i], ok), ok);
+	sc_jadd(o, "findings", a, ok);
 	if (with_stats)
-		add(o, "stats", stats(&f->stats, ok), ok);
+		sc_jadd(o, "stats", stats(&f->stats, ok), ok);
 	return o;
 }
 
@@ -219,15 +202,15 @@ static struct json_object *totals(const struct sc_report_totals *t, bool *ok)
 
 	if (!o)
 		return NULL;
-	add(o, "files", json_object_new_uint64(t->files), ok);
-	add(o, "not_checked", json_object_new_uint64(t->not_checked), ok);
-	add(o, "sites", json_object_new_uint64(t->sites), ok);
-	add(o, "in_table", json_object_new_uint64(t->in_table), ok);
-	add(o, "findings", json_object_new_uint64(t->findings), ok);
-	add(o, "sites_by_kind",
+	sc_jadd(o, "files", json_object_new_uint64(t->files), ok);
+	sc_jadd(o, "not_checked", json_object_new_uint64(t->not_checked), ok);
+	sc_jadd(o, "sites", json_object_new_uint64(t->sites), ok);
+	sc_jadd(o, "in_table", json_object_new_uint64(t->in_table), ok);
+	sc_jadd(o, "findings", json_object_new_uint64(t->findings), ok);
+	sc_jadd(o, "sites_by_kind",
 	    counts(t->stats.by_kind, t->stats.nkind, ok), ok);
-	add(o, "sites_by_key", counts(t->stats.by_key, t->stats.nkey, ok), ok);
-	add(o, "findings_by_rule",
+	sc_jadd(o, "sites_by_key", counts(t->stats.by_key, t->stats.nkey, ok), ok);
+	sc_jadd(o, "findings_by_rule",
 	    counts(t->stats.by_rule, t->stats.nrule, ok), ok);
 	return o;
 }
@@ -242,33 +225,22 @@ static struct json_object *document(const struct sc_report *r, bool *ok)
 		return NULL;
 	snprintf(tool, sizeof(tool), "scstool %s",
 		 r->version ? r->version : "");
-	add(o, "version", json_object_new_int(1), ok);
+	sc_jadd(o, "version", json_object_new_int(1), ok);
 	add_str(o, "tool", tool, ok);
 	add_str(o, "command", r->command, ok);
 	if ((a = list(r->nfiles, ok)))
 		for (i = 0; i < r->nfiles; i++)
-			append(a, file(&r->files[i], r->stats, ok), ok);
-	add(o, "files", a, ok);
+			sc_jappend(a, file(&r->files[i], r->stats, ok), ok);
+	sc_jadd(o, "files", a, ok);
 	if (r->stats)
-		add(o, "totals", totals(&r->totals, ok), ok);
+		sc_jadd(o, "totals", totals(&r->totals, ok), ok);
 	return o;
 }
 
 int sc_report_json(FILE *out, const struct sc_report *r, struct sc_err *err)
 {
-	const int style = JSON_C_TO_STRING_PRETTY |
-			  JSON_C_TO_STRING_NOSLASHESCAPE;
 	bool ok = true;
 	struct json_object *root = document(r, &ok);
-	const char *s = NULL;
-	int ret = 0;
 
-	if (ok)
-		s = json_object_to_json_string_ext(root, style);
-	if (!s)
-		ret = sc_errf(err, "json report: out of memory");
-	else if (fputs(s, out) == EOF || fputc('\n', out) == EOF)
-		ret = sc_errf(err, "json report: write error");
-	json_object_put(root);
-	return ret;
+	return sc_jprint(out, root, ok, "json report", err);
 }

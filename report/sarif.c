@@ -10,32 +10,15 @@
 
 #include "../check/rules.h"
 #include "escape.h"
+#include "jtree.h"
 #include "rules.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define INPUT_ERROR "input-error"
 #define SRCROOT "%SRCROOT%"
 
-/* Building stops being checked call by call: every constructor may
- * return NULL when memory runs out, so adders note it in *ok and go on,
- * and the tree is thrown away at the end if anything failed. */
-static void add(struct json_object *o, const char *k, struct json_object *v,
-		bool *ok)
-{
-	if (!v || json_object_object_add(o, k, v)) {
-		json_object_put(v);
-		*ok = false;
-	}
-}
-
-static void append(struct json_object *a, struct json_object *v, bool *ok)
-{
-	if (!v || json_object_array_add(a, v)) {
-		json_object_put(v);
-		*ok = false;
-	}
-}
-
+/* The tree is built unchecked call by call (jtree.h): a failure is noted
+ * in *ok and the tree is thrown away at the end. */
 static struct json_object *obj_with(const char *k, struct json_object *v,
 				    bool *ok)
 {
@@ -46,7 +29,7 @@ static struct json_object *obj_with(const char *k, struct json_object *v,
 		*ok = false;
 		return NULL;
 	}
-	add(o, k, v, ok);
+	sc_jadd(o, k, v, ok);
 	return o;
 }
 
@@ -82,7 +65,7 @@ static struct json_object *message(const char *text, const char *markdown,
 					 ok);
 
 	if (o && markdown)
-		add(o, "markdown", json_object_new_string(markdown), ok);
+		sc_jadd(o, "markdown", json_object_new_string(markdown), ok);
 	return o;
 }
 
@@ -97,16 +80,16 @@ static struct json_object *rule(enum sc_rule id, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	add(o, "id", json_object_new_string(r->name), ok);
-	add(o, "shortDescription", message(r->summary, NULL, ok), ok);
-	add(o, "fullDescription", message(r->description, NULL, ok), ok);
+	sc_jadd(o, "id", json_object_new_string(r->name), ok);
+	sc_jadd(o, "shortDescription", message(r->summary, NULL, ok), ok);
+	sc_jadd(o, "fullDescription", message(r->description, NULL, ok), ok);
 	sc_rule_help_text(id, text, sizeof(text));
-	add(o, "help", message(text, r->help, ok), ok);
-	add(o, "defaultConfiguration", obj_with("level",
+	sc_jadd(o, "help", message(text, r->help, ok), ok);
+	sc_jadd(o, "defaultConfiguration", obj_with("level",
 	    json_object_new_string(level(r->severity)),
 	    ok), ok);
 	sc_rule_arches(id, arches, sizeof(arches));
-	add(o, "properties", obj_with("architectures",
+	sc_jadd(o, "properties", obj_with("architectures",
 	    json_object_new_string(arches), ok), ok);
 	return o;
 }
@@ -123,7 +106,7 @@ static struct json_object *rules(bool *ok)
 		return NULL;
 	}
 	for (i = 0; i < SC_RULE_COUNT; i++)
-		append(a, rule(i, ok), ok);
+		sc_jappend(a, rule(i, ok), ok);
 	return a;
 }
 
@@ -220,10 +203,10 @@ static struct json_object *artifact(const struct sc_report *r,
 	under = n && !strncmp(abs, r->source_root, n) &&
 		(abs[n] == '/' || n == 1) && abs[n == 1 ? 1 : n + 1];
 	if (under) {
-		add(o, "uri", uri("", abs + (n == 1 ? 1 : n + 1)), ok);
-		add(o, "uriBaseId", json_object_new_string(SRCROOT), ok);
+		sc_jadd(o, "uri", uri("", abs + (n == 1 ? 1 : n + 1)), ok);
+		sc_jadd(o, "uriBaseId", json_object_new_string(SRCROOT), ok);
 	} else {
-		add(o, "uri", uri("file://", abs), ok);
+		sc_jadd(o, "uri", uri("file://", abs), ok);
 	}
 	free(abs);
 	return o;
@@ -244,11 +227,11 @@ static struct json_object *physical(const struct sc_report *r,
 		return NULL;
 	}
 	if (split_source(src, &file, &line)) {
-		add(o, "artifactLocation", artifact(r, file, ok), ok);
-		add(o, "region", obj_with("startLine",
+		sc_jadd(o, "artifactLocation", artifact(r, file, ok), ok);
+		sc_jadd(o, "region", obj_with("startLine",
 			json_object_new_int64(line), ok), ok);
 	} else {
-		add(o, "artifactLocation", artifact(r, object, ok), ok);
+		sc_jadd(o, "artifactLocation", artifact(r, object, ok), ok);
 	}
 	free(file);
 	return o;
@@ -265,13 +248,13 @@ static struct json_object *location(const struct sc_report *r,
 		return o;
 	logical = obj_with("name", text_string(function), ok);
 	if (logical)
-		add(logical, "kind", json_object_new_string("function"), ok);
+		sc_jadd(logical, "kind", json_object_new_string("function"), ok);
 	a = json_object_new_array_ext(1);
 	if (a)
-		append(a, logical, ok);
+		sc_jappend(a, logical, ok);
 	else
 		json_object_put(logical);
-	add(o, "logicalLocations", a, ok);
+	sc_jadd(o, "logicalLocations", a, ok);
 	return o;
 }
 
@@ -290,12 +273,12 @@ static struct json_object *result(const char *id, const char *lvl,
 		*ok = false;
 		return NULL;
 	}
-	append(locs, loc, ok);
-	add(o, "ruleId", json_object_new_string(id), ok);
-	add(o, "level", json_object_new_string(lvl), ok);
-	add(o, "message", obj_with("text",
+	sc_jappend(locs, loc, ok);
+	sc_jadd(o, "ruleId", json_object_new_string(id), ok);
+	sc_jadd(o, "level", json_object_new_string(lvl), ok);
+	sc_jadd(o, "message", obj_with("text",
 		text_string(msg ? msg : ""), ok), ok);
-	add(o, "locations", locs, ok);
+	sc_jadd(o, "locations", locs, ok);
 	return o;
 }
 
@@ -312,17 +295,17 @@ static struct json_object *finding(const struct sc_report *r,
 	if (!o)
 		return NULL;
 	/* The driver lists the rules in registry order. */
-	add(o, "ruleIndex", json_object_new_int(fd->rule), ok);
+	sc_jadd(o, "ruleIndex", json_object_new_int(fd->rule), ok);
 	props = obj_with("object", text_string(f->path), ok);
 	/* Findings about the whole file have no section or offset. */
 	if (props && fd->section) {
-		add(props, "section", text_string(fd->section), ok);
-		add(props, "offset", json_object_new_uint64(fd->offset), ok);
+		sc_jadd(props, "section", text_string(fd->section), ok);
+		sc_jadd(props, "offset", json_object_new_uint64(fd->offset), ok);
 		if (fd->has_vaddr)
-			add(props, "vaddr", json_object_new_uint64(fd->vaddr),
+			sc_jadd(props, "vaddr", json_object_new_uint64(fd->vaddr),
 			    ok);
 	}
-	add(o, "properties", props, ok);
+	sc_jadd(o, "properties", props, ok);
 	return o;
 }
 
@@ -343,7 +326,7 @@ static struct json_object *results(const struct sc_report *r, bool *ok)
 		for (j = 0; j < f->nfindings; j++)
 			if (r->verbose ||
 			    f->findings[j].severity != SC_SEV_NOTE)
-				append(a, finding(r, f, &f->findings[j], ok),
+				sc_jappend(a, finding(r, f, &f->findings[j], ok),
 				       ok);
 	}
 	return a;
@@ -364,12 +347,12 @@ static struct json_object *input_error(const struct sc_report *r,
 		*ok = false;
 		return NULL;
 	}
-	append(locs, obj_with("physicalLocation", obj_with("artifactLocation",
+	sc_jappend(locs, obj_with("physicalLocation", obj_with("artifactLocation",
 		artifact(r, f->path, ok), ok), ok), ok);
-	add(o, "level", json_object_new_string("error"), ok);
-	add(o, "message", obj_with("text", text_string(f->error), ok), ok);
-	add(o, "locations", locs, ok);
-	add(o, "descriptor", obj_with("id",
+	sc_jadd(o, "level", json_object_new_string("error"), ok);
+	sc_jadd(o, "message", obj_with("text", text_string(f->error), ok), ok);
+	sc_jadd(o, "locations", locs, ok);
+	sc_jadd(o, "descriptor", obj_with("id",
 	    json_object_new_string(INPUT_ERROR), ok), ok);
 	return o;
 }
@@ -393,12 +376,12 @@ static struct json_object *invocation(const struct sc_report *r, bool *ok)
 		if (r->files[i].status > worst)
 			worst = r->files[i].status;
 		if (r->files[i].error)
-			append(n, input_error(r, &r->files[i], ok), ok);
+			sc_jappend(n, input_error(r, &r->files[i], ok), ok);
 	}
-	add(o, "executionSuccessful", json_object_new_boolean(
+	sc_jadd(o, "executionSuccessful", json_object_new_boolean(
 	    worst < SC_EXIT_USAGE), ok);
-	add(o, "exitCode", json_object_new_int(worst), ok);
-	add(o, "toolExecutionNotifications", n, ok);
+	sc_jadd(o, "exitCode", json_object_new_int(worst), ok);
+	sc_jadd(o, "toolExecutionNotifications", n, ok);
 	return o;
 }
 
@@ -423,11 +406,11 @@ static struct json_object *notifications(bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	add(o, "id", json_object_new_string(INPUT_ERROR), ok);
-	add(o, "shortDescription", message(what, NULL, ok), ok);
-	add(o, "fullDescription", message(full, NULL, ok), ok);
-	add(o, "help", message(help, help, ok), ok);
-	append(a, o, ok);
+	sc_jadd(o, "id", json_object_new_string(INPUT_ERROR), ok);
+	sc_jadd(o, "shortDescription", message(what, NULL, ok), ok);
+	sc_jadd(o, "fullDescription", message(full, NULL, ok), ok);
+	sc_jadd(o, "help", message(help, help, ok), ok);
+	sc_jappend(a, o, ok);
 	return a;
 }
 
@@ -445,7 +428,7 @@ static struct json_object *base_ids(const struct sc_report *r, bool *ok)
 	/* A base URI must end in '/' to be one (SARIF 3.14.14). */
 	sprintf(root, "%s%s", r->source_root,
 		strcmp(r->source_root, "/") ? "/" : "");
-	add(o, SRCROOT, obj_with("uri", uri("file://", root), ok), ok);
+	sc_jadd(o, SRCROOT, obj_with("uri", uri("file://", root), ok), ok);
 	free(root);
 	return o;
 }
@@ -461,21 +444,21 @@ static struct json_object *run(const struct sc_report *r, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	add(driver, "name", json_object_new_string("scstool"), ok);
-	add(driver, "version",
+	sc_jadd(driver, "name", json_object_new_string("scstool"), ok);
+	sc_jadd(driver, "version",
 	    json_object_new_string(r->version ? r->version : ""), ok);
-	add(driver, "rules", rules(ok), ok);
-	add(driver, "notifications", notifications(ok), ok);
-	append(invocations, invocation(r, ok), ok);
+	sc_jadd(driver, "rules", rules(ok), ok);
+	sc_jadd(driver, "notifications", notifications(ok), ok);
+	sc_jappend(invocations, invocation(r, ok), ok);
 	o = obj_with("tool", obj_with("driver", driver, ok), ok);
 	if (o && r->source_root)
-		add(o, "originalUriBaseIds", base_ids(r, ok), ok);
+		sc_jadd(o, "originalUriBaseIds", base_ids(r, ok), ok);
 	if (o)
-		add(o, "invocations", invocations, ok);
+		sc_jadd(o, "invocations", invocations, ok);
 	else
 		json_object_put(invocations);
 	if (o)
-		add(o, "results", results(r, ok), ok);
+		sc_jadd(o, "results", results(r, ok), ok);
 	return o;
 }
 
@@ -490,28 +473,17 @@ static struct json_object *sarif(const struct sc_report *r, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	append(runs, run(r, ok), ok);
-	add(root, "$schema", json_object_new_string(SARIF_SCHEMA), ok);
-	add(root, "version", json_object_new_string("2.1.0"), ok);
-	add(root, "runs", runs, ok);
+	sc_jappend(runs, run(r, ok), ok);
+	sc_jadd(root, "$schema", json_object_new_string(SARIF_SCHEMA), ok);
+	sc_jadd(root, "version", json_object_new_string("2.1.0"), ok);
+	sc_jadd(root, "runs", runs, ok);
 	return root;
 }
 
 int sc_report_sarif(FILE *out, const struct sc_report *r, struct sc_err *err)
 {
-	const int style = JSON_C_TO_STRING_PRETTY |
-			  JSON_C_TO_STRING_NOSLASHESCAPE;
 	bool ok = true;
 	struct json_object *root = sarif(r, &ok);
-	const char *s = NULL;
-	int ret = 0;
 
-	if (ok)
-		s = json_object_to_json_string_ext(root, style);
-	if (!s)
-		ret = sc_errf(err, "sarif report: out of memory");
-	else if (fputs(s, out) == EOF || fputc('\n', out) == EOF)
-		ret = sc_errf(err, "sarif report: write error");
-	json_object_put(root);
-	return ret;
+	return sc_jprint(out, root, ok, "sarif report", err);
 }
