@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../elf/input.h"
 #include "../elf/verify.h"
 
 int sc_table_from_sites(const struct sc_result *res, struct sc_entry **out,
@@ -345,7 +346,7 @@ int sc_table_check_output(const struct sc_object *in,
 	int ret;
 
 	*differ = false;
-	if (sc_object_open(&out, path, true, err))
+	if (sc_input_open(&out, path, SC_OPEN_REL, err))
 		return -1;
 	ret = sc_verify_rewrite(in, &out, SC_TABLE_SECTION, differ, err);
 	if (!ret)

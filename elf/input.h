@@ -68,7 +68,10 @@ enum {
 	SC_OPEN_DECOMPRESS = 2,	/* read a compressed object unpacked */
 };
 
-/* sc_object_open, which also opens a compressed object unpacked when
+/* Reads the file at path whole (elf/file.h's sc_file_read: a regular
+ * file, not changing while read) and opens it with sc_object_open_memory
+ * (SC_OPEN_REL: need_rel).  Nothing maps the file, so a change to it later
+ * cannot reach the tool.  It also opens a compressed object unpacked when
  * flags have SC_OPEN_DECOMPRESS (up to SC_DECOMPRESS_MAX bytes).  obj
  * then owns the unpacked bytes; its st is the compressed file's.  A
  * compressed file without that flag, an archive, or a compressed file

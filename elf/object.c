@@ -385,25 +385,6 @@ int sc_object_open_memory(struct sc_object *obj, const char *name,
 	return 0;
 }
 
-int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
-		   struct sc_err *err)
-{
-	struct stat st;
-	char *image;
-	size_t size;
-
-	memset(obj, 0, sizeof(*obj));
-	if (sc_file_read(path, 0, &image, &size, &st, err))
-		return -1;
-	if (sc_object_open_memory(obj, path, image, size, need_rel, err)) {
-		free(image);
-		return -1;
-	}
-	obj->owned = image;
-	obj->st = st;
-	return 0;
-}
-
 void sc_object_close(struct sc_object *obj)
 {
 	free(obj->sections);

@@ -70,17 +70,13 @@ struct sc_reloc_iter {
 	const Elf64_Rela *rela64;
 };
 
-/* Reads the file at path whole (elf/file.h's sc_file_read: a regular
- * file, not changing while read) and validates it; need_rel refuses
- * anything but a relocatable object.  A relocatable object must have a
- * .symtab; a linked file may have only .dynsym, or no symbols at all.  Nothing maps the file, so a change
- * to it later cannot reach the tool.  On failure nothing stays open and
- * err says why (one line, no file name: the caller adds it). */
-int sc_object_open(struct sc_object *obj, const char *path, bool need_rel,
-		   struct sc_err *err);
-
-/* The same for size bytes at image, which the caller keeps unchanged
- * until sc_object_close; name stands for the path in messages. */
+/* Validates the size bytes at image, which the caller keeps unchanged
+ * until sc_object_close; name stands for the path in messages.  need_rel
+ * refuses anything but a relocatable object.  A relocatable object must
+ * have a .symtab; a linked file may have only .dynsym, or no symbols at
+ * all.  On failure nothing stays open and err says why (one line, no file
+ * name: the caller adds it).  elf/input.h's sc_input_open reads a file
+ * and opens it through this. */
 int sc_object_open_memory(struct sc_object *obj, const char *name,
 			  const char *image, size_t size, bool need_rel,
 			  struct sc_err *err);

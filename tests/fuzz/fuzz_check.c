@@ -13,6 +13,7 @@
 #include "../../check/linked.h"
 #include "../../check/table.h"
 #include "../../check/verify.h"
+#include "../../elf/input.h"
 #include "../../elf/write.h"
 #include "../../report/build.h"
 
@@ -144,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (!sc_object_open(&obj, path, false, &err)) {
+	if (!sc_input_open(&obj, path, 0, &err)) {
 		const struct sc_arch *arch = sc_arch_for(&obj.ehdr);
 
 		if (arch)
