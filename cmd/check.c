@@ -52,14 +52,8 @@ struct job {
 
 static int fail(struct job *j, const struct sc_err *e)
 {
-	struct sc_err oom;
-
-	sc_report_text_error(j->err, j->path, e->msg, j->opts->colour);
-	sc_report_file_free(j->record);
-	if (sc_report_failed(j->record, j->path, e->msg, &oom))
-		sc_report_text_error(j->err, j->path, oom.msg,
-				     j->opts->colour);
-	return SC_EXIT_USAGE;
+	return sc_cmd_file_failed(j->err, j->path, j->opts->colour,
+				  j->record, e);
 }
 
 static int analyse(struct job *j)

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../report/build.h"
 #include "../report/escape.h"
+#include "../report/text.h"
 #include "cmd.h"
 
 static const char *machine_hint(const GElf_Ehdr *eh)
@@ -124,4 +126,16 @@ void sc_cmd_policy_free(struct sc_run_policy *p)
 	p->wflags = NULL;
 	p->nwflags = 0;
 	sc_policy_free(&p->policy);
+}
+
+int sc_cmd_file_failed(FILE *err, const char *path, bool colour,
+		       struct sc_report_file *record, const struct sc_err *e)
+{
+	struct sc_err oom;
+
+	sc_report_text_error(err, path, e->msg, colour);
+	sc_report_file_free(record);
+	if (sc_report_failed(record, path, e->msg, &oom))
+		sc_report_text_error(err, path, oom.msg, colour);
+	return SC_EXIT_USAGE;
 }

@@ -10,6 +10,7 @@
 #include "../check/policy.h"
 #include "../elf/input.h"
 #include "../elf/object.h"
+#include "../report/report.h"
 #include "inputs.h"
 
 /* Opens an input: a file (elf/input.h's sc_input_open, with its
@@ -19,6 +20,12 @@
 int sc_cmd_open(const struct sc_input *in, unsigned flags,
 		struct sc_object *obj,
 		const struct sc_arch **arch, struct sc_err *err);
+
+/* A file that cannot be analysed: prints its one line to err, and turns
+ * record (reset) into the report's record of that failure.  Returns the
+ * exit status of bad input (2). */
+int sc_cmd_file_failed(FILE *err, const char *path, bool colour,
+		       struct sc_report_file *record, const struct sc_err *e);
 
 /* Prints "scstool CMD: <fmt with arg>" and the help hint; returns the
  * usage exit status. */
