@@ -31,52 +31,6 @@ static int func_cmp(const void *a, const void *b)
 	return x->sym < y->sym ? -1 : x->sym > y->sym;
 }
 
-static inline bool func_before(const struct sc_func *x,
-			       const struct sc_func *y)
-{
-	if (x->shndx != y->shndx)
-		return x->shndx < y->shndx;
-	if (x->start != y->start)
-		return x->start < y->start;
-	if (x->size != y->size)
-		return x->size > y->size;
-	return x->sym < y->sym;
-}
-
-/* func_cmp's order, by a merge sort with the comparison inlined: qsort's
- * call per comparison made sorting a module's symbols cost more than
- * reading them.  Falls back to qsort when no scratch memory is left. */
-static void sort_funcs(struct sc_func *v, size_t n)
-{
-	struct sc_func *tmp, *src = v, *dst, *t;
-	size_t w, lo, i, j, k, mid, hi;
-
-	if (n < 2)
-		return;
-	tmp = malloc(n * sizeof(*v));
-	if (!tmp) {
-		qsort(v, n, sizeof(*v), func_cmp);
-		return;
-	}
-	dst = tmp;
-	for (w = 1; w < n; w *= 2) {
-		for (lo = 0; lo < n; lo += 2 * w) {
-			mid = lo + w < n ? lo + w : n;
-			hi = lo + 2 * w < n ? lo + 2 * w : n;
-			for (i = lo, j = mid, k = lo; k < hi; k++)
-				dst[k] = j >= hi || (i < mid &&
-					 !func_before(&src[j], &src[i])) ?
-					 src[i++] : src[j++];
-		}
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(tmp);
-}
-
 static int key_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct sc_symbol *syms = ((const struct sc_object *)ctx)->symbols;
@@ -153,7 +107,7 @@ static int gather(const struct sc_object *obj, struct gather *g)
 	}
 	for (i = 0; i < 6; i++)
 		if (g->n[i])
-			sort_funcs(g->v[i], g->n[i]);
+			qsort(g->v[i], g->n[i], sizeof(**g->v), func_cmp);
 	return 0;
 }
 
@@ -248,7 +202,7 @@ static int anchors(struct sc_symbols *s, const struct gather *g)
 			       s->data.v[i].start + s->data.v[i].size))
 			return -1;
 	if (s->nanchors)
-		sort_funcs(s->anchors, s->nanchors);
+		qsort(s->anchors, s->nanchors, sizeof(*s->anchors), func_cmp);
 	for (i = 0; i < s->nanchors; i++)
 		if (!out || func_cmp(&s->anchors[out - 1], &s->anchors[i]))
 			s->anchors[out++] = s->anchors[i];
@@ -314,7 +268,7 @@ static int build(struct sc_symbols *s, struct gather *g)
 	if (data_runs(s->obj, g, &s->data, &cap))
 		return -1;
 	if (s->data.n)
-		sort_funcs(s->data.v, s->data.n);
+		qsort(s->data.v, s->data.n, sizeof(*s->data.v), func_cmp);
 	if (spans_index(&s->funcs) || spans_index(&s->data))
 		return -1;
 	drop_inner_labels(s);
