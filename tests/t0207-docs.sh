@@ -97,4 +97,17 @@ expect "README: the report example is the start of lint --format=yaml demo.o, le
 	assert want == got, (want, got)
 	EOF'
 
+# The libscs example and its recipe, as a user copies them: the program
+# builds with the build tree's scs.pc (the normal libscs: the recipe adds
+# no sanitizer flags), verify passes, and the update takes effect.
+$DC section "$README" "## Static calls in your own program" >readme.scs
+$DC section "$README" "### The recipe" >readme.recipe
+expect "README: the libscs example builds with the recipe, verifies and retargets" '
+	mkdir -p scs && $DC block readme.scs 0 >scs/lookup.c &&
+	$DC block readme.recipe 0 >scs/recipe.sh &&
+	grep -q "^scstool verify lookup$" scs/recipe.sh &&
+	(cd scs && export PKG_CONFIG_PATH=$TEST_ROOT/build/runtime/pkgconfig &&
+	 scstool() { "$SCSTOOL" "$@"; } && set -e && . ./recipe.sh) &&
+	scs/lookup >out && printf "33\n3\n" >want && diff want out'
+
 done_testing
