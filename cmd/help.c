@@ -103,6 +103,12 @@ int cmd_rules(int argc, char **argv)
 			     rules_option, &o, &first);
 	if (r >= 0)
 		return r;
+	/* A named rule is described in text only: a --format asked for
+	 * with names would otherwise be dropped without a word. */
+	if (first < argc && o.format != RULES_TEXT)
+		return sc_usage_error("rules", "--format applies to the list "
+				      "of every rule; a named rule ('%s') is "
+				      "described in text only", argv[first]);
 	if (first < argc)
 		return print_named(argv + first, argc - first);
 	return print_rules(o.format);

@@ -41,7 +41,8 @@ const struct sc_option sc_options[SC_OPT_COUNT] = {
 		"the report: text (default), yaml, json or sarif" },
 	[SC_OPT_RULES_FORMAT] = { 0, "format", "F", SC_ARG_WORD,
 		"text yaml json markdown",
-		"text (default), yaml, json or markdown" },
+		"the list of every rule: text (default), yaml, json or "
+		"markdown (a named rule is described in text)" },
 	[SC_OPT_REPORT] = { 0, "report", "FILE", SC_ARG_FILE, NULL,
 		"write the report to FILE (a regular file, replaced; "
 		"- is stdout)" },

@@ -67,6 +67,13 @@ expect "help rules with a name far from any rule suggests nothing" '
 
 expect "help rules --format=bogus: exit 2" 'scx 2 help rules --format=bogus'
 
+expect "rules --format=json with a rule name: exit 2, not text in its place" '
+	scx 2 rules --format=json cacheline && empty out &&
+	grep -qF "a named rule ('"'"'cacheline'"'"') is described in text only" err &&
+	scx 2 help rules --format=yaml cacheline && empty out &&
+	scx 0 rules --format=text cacheline && grep -qx cacheline out'
+
+
 # The README's table is the registry's Markdown, byte for byte.
 expect "the README's rule table is help rules --format=markdown" '
 	sed -n "/^<!-- rules:begin/,/^<!-- rules:end/p" "$TEST_ROOT/README.md" |
