@@ -59,7 +59,7 @@ int sc_usage_error(const char *cmd, const char *fmt, const char *arg)
 		fprintf(m, fmt, arg);
 	}
 	sc_line_end(&l, stderr);
-	fprintf(stderr, "Run 'scstool help %s' for usage.\n", cmd);
+	fprintf(stderr, "Run 'scstool %s --help' for usage.\n", cmd);
 	return SC_EXIT_USAGE;
 }
 

@@ -133,7 +133,7 @@ static enum sc_opt_id short_id(const struct sc_command *cmd, int c)
 
 static int usage_hint(const struct sc_command *cmd)
 {
-	fprintf(stderr, "Run 'scstool help %s' for usage.\n", cmd->name);
+	fprintf(stderr, "Run 'scstool %s --help' for usage.\n", cmd->name);
 	return SC_EXIT_USAGE;
 }
 

@@ -73,6 +73,10 @@ expect "rules --format=json with a rule name: exit 2, not text in its place" '
 	scx 2 help rules --format=yaml cacheline && empty out &&
 	scx 0 rules --format=text cacheline && grep -qx cacheline out'
 
+expect "a usage error of rules points at rules --help, which shows its options" '
+	scx 2 rules --bogus &&
+	grep -qxF "Run '"'"'scstool rules --help'"'"' for usage." err &&
+	scx 0 rules --help && grep -q -- "--format F" out'
 
 # The README's table is the registry's Markdown, byte for byte.
 expect "the README's rule table is help rules --format=markdown" '
