@@ -20,6 +20,10 @@ expect "man -l renders it, with NAME, SYNOPSIS and every section" '
 		grep -qx "$s" page || { echo "no $s"; exit 1; }
 	done'
 
+expect "ENVIRONMENT names both variables that --color=auto reads (t0203)" '
+	sed -n "/^ENVIRONMENT\$/,/^EXIT STATUS\$/p" page >env &&
+	grep -qx "       NO_COLOR" env && grep -Eq "^       TERM +When dumb" env'
+
 expect "the page has every command and every option its help lists" '
 	for c in check lint dump verify rules help version; do
 		grep -Eq "^   scstool $c( |\$)" page || { echo "no $c"; exit 1; }
