@@ -39,12 +39,19 @@ void sc_rule_help_text(enum sc_rule rule, char *buf, size_t len)
 void sc_rules_text(FILE *out)
 {
 	char arches[64];
-	int i;
+	int i, width = 0;
 
+	/* The widest list of architectures sets the column, so that every
+	 * summary starts in the same place. */
 	for (i = 0; i < SC_RULE_COUNT; i++) {
 		sc_rule_arches(i, arches, sizeof(arches));
-		fprintf(out, "  %-21s %-7s %-14s %s\n", sc_rules[i].name,
-			sc_severity_name(sc_rules[i].severity), arches,
+		if ((int)strlen(arches) > width)
+			width = (int)strlen(arches);
+	}
+	for (i = 0; i < SC_RULE_COUNT; i++) {
+		sc_rule_arches(i, arches, sizeof(arches));
+		fprintf(out, "  %-21s %-7s %-*s %s\n", sc_rules[i].name,
+			sc_severity_name(sc_rules[i].severity), width, arches,
 			sc_rules[i].summary);
 	}
 }

@@ -41,9 +41,11 @@ expect "help rules lists each rule with its default severity and architectures" 
 	/usr/bin/python3 - rules.json out <<-EOF
 	import json, sys
 	lines = open(sys.argv[2]).read().splitlines()
-	for r in json.load(open(sys.argv[1])):
-	    a = "all" if len(r["architectures"]) == 5 else ", ".join(r["architectures"])
-	    want = "  %-21s %-7s %-14s %s" % (r["name"], r["severity"], a, r["summary"])
+	rules = json.load(open(sys.argv[1]))
+	arch = lambda r: "all" if len(r["architectures"]) == 5 else ", ".join(r["architectures"])
+	w = max(len(arch(r)) for r in rules)
+	for r in rules:
+	    want = "  %-21s %-7s %-*s %s" % (r["name"], r["severity"], w, arch(r), r["summary"])
 	    assert want in lines, want
 	EOF'
 
