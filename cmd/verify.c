@@ -42,13 +42,16 @@ static void print_summary(FILE *out, const char *path,
 		return;
 	}
 	if (st->has_table)
-		fprintf(m, "%s: %zu entries checked (%s)", path, st->entries,
+		fprintf(m, "%s: %zu %s checked (%s)", path, st->entries,
+			st->entries == 1 ? "entry" : "entries",
 			st->table.found_by);
 	else
 		fprintf(m, "%s: no table", path);
-	fprintf(m, "; %zu functions swept (%zu stopped early), %zu "
-		"trampolines; %zu sites outside the table", st->functions,
-		st->stuck, st->trampolines, st->unlisted);
+	fprintf(m, "; %zu function%s swept (%zu stopped early), %zu "
+		"trampoline%s; %zu site%s outside the table", st->functions,
+		st->functions == 1 ? "" : "s", st->stuck, st->trampolines,
+		st->trampolines == 1 ? "" : "s", st->unlisted,
+		st->unlisted == 1 ? "" : "s");
 	for (k = 0; k < 4; k++) {
 		for (i = n = 0; i < f->nsites; i++)
 			n += !f->sites[i].in_table &&

@@ -50,4 +50,17 @@ expect "a table moved off its own section, bounded by __scs_sites_start/stop onl
 	head -1 out | grep -q "(symbols __scs_sites_start and __scs_sites_stop)\$" &&
 	scx 0 verify renamed.exe && empty err'
 
+cat >one.c <<'EOF'
+#include <scs/static_call.h>
+static int f(int x) { return x; }
+DEFINE_STATIC_CALL(one, f);
+__attribute__((noinline)) int g(int x) { return static_call(one)(x) + 1; }
+int main(void) { return g(0) - 1; }
+EOF
+expect "verify --stats counts in the singular: 1 entry, 1 trampoline, 1 site" '
+	rt_obj gcc one.c one.o && gcc $RT_SAN -o one.exe one.o $(pkg-config --libs scs) &&
+	scx 0 verify --stats one.exe && empty err &&
+	grep -q "^one.exe: 1 entry checked (section .static_call_sites); [0-9]* functions swept (0 stopped early), 1 trampoline; 0 sites outside the table\$" out &&
+	grep -qx "one.exe: 1 site (1 in table): call 1" out'
+
 done_testing
