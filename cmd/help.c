@@ -198,6 +198,9 @@ int cmd_version(int argc, char **argv)
 			     NULL, &first);
 	if (r >= 0)
 		return r;
+	if (first < argc)
+		return sc_usage_error("version", "version takes no operand, "
+				      "got '%s'", argv[first]);
 	printf("scstool %s\n", SC_VERSION);
 	return SC_EXIT_OK;
 }

@@ -58,6 +58,10 @@ expect "version: exit 0, one line naming scstool" '
 	scx 0 version && [ "$(wc -l <out)" -eq 1 ] && grep -q "^scstool [0-9]" out &&
 	scx 0 --version && grep -q "^scstool [0-9]" out'
 
+expect "version with an operand: exit 2, not a silent success" '
+	scx 2 version extra && empty out &&
+	grep -qx "scstool version: version takes no operand, got '"'"'extra'"'"'" err'
+
 # --- usage errors: exit 2 and nothing touched ---
 expect "check without a file: exit 2" 'scx 2 check && [ -s err ]'
 expect "dump without a file: exit 2" 'scx 2 dump && [ -s err ]'
