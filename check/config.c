@@ -109,8 +109,8 @@ static int fail_at(struct loader *ld, size_t line, size_t col,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return sc_errf(ld->err, "%s:%zu:%zu: %s", ld->path, line + 1, col + 1,
-		       msg);
+	return sc_errf(ld->err, "%s:%zu:%zu: error: %s", ld->path, line + 1,
+		       col + 1, msg);
 }
 
 /* libyaml's marks count from 0; the messages count from 1. */
@@ -139,7 +139,7 @@ static int yaml_failure(struct loader *ld, const yaml_parser_t *p)
 	const char *problem = p->problem ? p->problem : "invalid YAML";
 
 	if (p->error == YAML_MEMORY_ERROR)
-		return sc_errf(ld->err, "%s: out of memory", ld->path);
+		return sc_errf(ld->err, "%s: error: out of memory", ld->path);
 	if (p->error == YAML_READER_ERROR)
 		return fail_offset(ld, p->problem_offset, problem);
 	if (p->context)
@@ -260,7 +260,7 @@ static int check_keys(struct loader *ld, const yaml_node_t *map)
 	int ret;
 
 	if (!keys)
-		return sc_errf(ld->err, "%s: out of memory", ld->path);
+		return sc_errf(ld->err, "%s: error: out of memory", ld->path);
 	for (i = 0; i < n; i++) {
 		yaml_node_t *k = node(ld, start[i].key);
 
@@ -385,7 +385,7 @@ static int entry_field(struct loader *ld, struct sc_suppress *s,
 	slot = (char **)((char *)s + suppress_fields[i].offset);
 	*slot = strdup(text_of(v));
 	if (!*slot)
-		return sc_errf(ld->err, "%s: out of memory", ld->path);
+		return sc_errf(ld->err, "%s: error: out of memory", ld->path);
 	return 0;
 }
 
@@ -406,7 +406,7 @@ static int load_entry(struct loader *ld, const yaml_node_t *n)
 		return fail_node(ld, n, "an empty suppress entry would "
 				 "suppress everything");
 	if (sc_grow(&c->suppress, &ld->cap, c->nsuppress + 1, sizeof(*s)))
-		return sc_errf(ld->err, "%s: out of memory", ld->path);
+		return sc_errf(ld->err, "%s: error: out of memory", ld->path);
 	s = &c->suppress[c->nsuppress++];
 	memset(s, 0, sizeof(*s));
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
@@ -549,7 +549,7 @@ static int check_depth(struct loader *ld)
 	bool done = false;
 
 	if (!yaml_parser_initialize(&parser))
-		return sc_errf(ld->err, "%s: out of memory", ld->path);
+		return sc_errf(ld->err, "%s: error: out of memory", ld->path);
 	yaml_parser_set_input_string(&parser, ld->text, ld->size);
 	while (!done && !ret) {
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -582,7 +582,7 @@ static int parse(struct loader *ld)
 	if (check_depth(ld))
 		return -1;
 	if (!yaml_parser_initialize(&parser))
-		return sc_errf(ld->err, "%s: out of memory", ld->path);
+		return sc_errf(ld->err, "%s: error: out of memory", ld->path);
 	yaml_parser_set_input_string(&parser, ld->text, ld->size);
 	if (!yaml_parser_load(&parser, &doc)) {
 		ret = yaml_failure(ld, &parser);
@@ -609,7 +609,7 @@ static int read_file(const char *path, unsigned char **text, size_t *size,
 	struct sc_err why;
 
 	if (sc_file_read(path, CONFIG_MAX_BYTES, &data, size, &st, &why))
-		return sc_errf(err, "%s: %s", path, why.msg);
+		return sc_errf(err, "%s: error: %s", path, why.msg);
 	*text = (unsigned char *)data;
 	return 0;
 }
@@ -652,10 +652,10 @@ int sc_config_parse(struct sc_config *c, const char *path,
 	tmp.nsuppress = 0;
 	tmp.path = strdup(path);
 	if (!tmp.path)
-		return sc_errf(err, "%s: out of memory", path);
+		return sc_errf(err, "%s: error: out of memory", path);
 	ret = parse(&ld);
 	if (!ret && adopt(c, &tmp))
-		ret = sc_errf(err, "%s: out of memory", path);
+		ret = sc_errf(err, "%s: error: out of memory", path);
 	if (ret)
 		sc_config_free(&tmp);
 	return ret;
@@ -685,13 +685,13 @@ static int probe(const char *dir, char *buf, size_t len, struct sc_err *err)
 	n = snprintf(buf, len, "%s%s" CONFIG_NAME, dir,
 		     strcmp(dir, "/") ? "/" : "");
 	if (n < 0 || (size_t)n >= len)
-		return sc_errf(err, "%s/" CONFIG_NAME ": path too long", dir);
+		return sc_errf(err, "%s/" CONFIG_NAME ": error: path too long", dir);
 	if (stat(buf, &st) == 0)
 		return 1;
 	/* A directory we may not search hides nothing we could read. */
 	if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
 		return 0;
-	return sc_errf(err, "%s: %s", buf, strerror(errno));
+	return sc_errf(err, "%s: error: %s", buf, strerror(errno));
 }
 
 int sc_config_find(char *buf, size_t len, struct sc_err *err)

@@ -269,13 +269,15 @@ expect "a bad .scstool.yaml found by lookup: exit 2, its full path and place" '
 	cp p.orig badproj/sub/x.o &&
 	(cd badproj/sub && scx 2 check x.o) &&
 	[ "$(wc -l <badproj/sub/err)" -eq 1 ] &&
-	grep -qx "$PWD/badproj/\.scstool\.yaml:1:12: .*power of two.*" badproj/sub/err &&
+	grep -qx "$PWD/badproj/\.scstool\.yaml:1:12: error: .*power of two.*" badproj/sub/err &&
 	same p.orig badproj/sub/x.o'
 
-# --- bad files: exit 2, one line FILE:LINE:COLUMN: ..., nothing touched ---
-# bad NAME 'LINE:COL: ERE' LINE...: writes NAME; check refuses it.
+# --- bad files: exit 2, one line FILE:LINE:COLUMN: error: ..., nothing
+# touched ---
+# bad NAME 'LINE:COL: ERE' LINE...: writes NAME; check refuses it with
+# "NAME:LINE:COL: error: ERE".
 bad() {
-	local f=$1 want=$2
+	local f=$1 want="${2%%: *}: error: ${2#*: }"
 	shift 2
 	printf '%s\n' "$@" >"$f"
 	cp p.orig bad.o
@@ -358,18 +360,18 @@ expect "an undefined alias" '
 expect "a multi-line bad value still gives one line" '
 	bad b30.yaml "2:3: unknown rule" "rules:" "  \"no\\nsuch\": off"'
 
-expect "a missing config file: exit 2, one line, PATH: cannot open" '
+expect "a missing config file: exit 2, one line, PATH: error: cannot open" '
 	fresh && scx 2 check --config nope.yaml p.o &&
 	[ "$(wc -l <err)" -eq 1 ] &&
-	grep -qx "nope.yaml: cannot open: No such file or directory" err &&
+	grep -qx "nope.yaml: error: cannot open: No such file or directory" err &&
 	same p.orig p.o'
 
 expect "a folder as config file: exit 2, one line" '
 	fresh && mkdir -p confdir && scx 2 check --config confdir p.o &&
-	[ "$(wc -l <err)" -eq 1 ] && grep -q "^confdir: is a directory, not a regular file$" err'
+	[ "$(wc -l <err)" -eq 1 ] && grep -q "^confdir: error: is a directory, not a regular file$" err'
 
 expect "lint refuses a bad config the same way" '
 	scx 2 lint --config b7.yaml p.orig && [ "$(wc -l <err)" -eq 1 ] &&
-	grep -q "^b7.yaml:2:20: " err'
+	grep -q "^b7.yaml:2:20: error: " err'
 
 done_testing

@@ -178,7 +178,7 @@ printf 'rules:\n  cachline: off\n' >typo.yaml
 printf 'suppress:\n  - rule: prefixd-branch\n' >typo2.yaml
 expect "a misspelt rule in the config: FILE:LINE:COLUMN and a suggestion" '
 	scx 2 lint --config typo.yaml sub/k.o &&
-	grep -qF "typo.yaml:2:3: unknown rule '"'cachline'"'; did you mean '"'cacheline'"'?" err &&
+	grep -qF "typo.yaml:2:3: error: unknown rule '"'cachline'"'; did you mean '"'cacheline'"'?" err &&
 	scx 2 lint --config typo2.yaml sub/k.o &&
 	grep -qF "did you mean '"'prefixed-branch'"'?" err'
 
