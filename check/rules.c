@@ -18,14 +18,16 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"Remove the prefix: call the trampoline with a plain `call` "
 		"or `jmp` (compilers emit none; look for hand-written "
 		"assembly or a `cs` or `notrack` prefix added by a build "
-		"flag)." },
+		"flag).",
+		SC_BY_CHECK | SC_BY_VERIFY },
 	[SC_RULE_BAD_ADDEND] = {
 		"bad-addend", SC_SEV_ERROR, SC_ON_ALL, true,
 		"the branch does not target the trampoline's first byte",
 		"The branch does not target the trampoline's first byte "
 		"(`call __SCT__x+4`). Patching it would change what it "
 		"calls.",
-		"Branch to the trampoline symbol itself, with no offset." },
+		"Branch to the trampoline symbol itself, with no offset.",
+		SC_BY_CHECK },
 	[SC_RULE_NOT_ON_BOUNDARY] = {
 		"not-on-boundary", SC_SEV_ERROR, SC_ON_ALL, true,
 		"the bytes look like a branch (or a table entry points at "
@@ -37,7 +39,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"them would corrupt that instruction.",
 		"Check the function's symbol and size, and any data placed "
 		"in the code section: the relocation is not on an "
-		"instruction boundary, so it is no call site." },
+		"instruction boundary, so it is no call site.",
+		SC_BY_CHECK | SC_BY_VERIFY },
 	[SC_RULE_UNDECODABLE] = {
 		"undecodable", SC_SEV_WARNING, SC_ON_X86, true,
 		"an instruction before the site cannot be decoded, so the "
@@ -48,7 +51,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"still works through the trampoline, it just is not patched "
 		"inline.",
 		"Move data out of code sections. If the bytes are a real "
-		"instruction, report it: the decoder does not know it yet." },
+		"instruction, report it: the decoder does not know it yet.",
+		SC_BY_CHECK | SC_BY_VERIFY },
 	[SC_RULE_MISSING_KEY] = {
 		"missing-key", SC_SEV_ERROR, SC_ON_ALL, true,
 		"no __SCK__ key symbol for the trampoline (outside module "
@@ -57,21 +61,24 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"could not find the site's key.",
 		"Define the static call (`DEFINE_STATIC_CALL`) in the object, "
 		"or check it with `--module` if it is a kernel module, whose "
-		"loader resolves the key itself." },
+		"loader resolves the key itself.",
+		SC_BY_CHECK },
 	[SC_RULE_NONGLOBAL_TRAMPOLINE] = {
 		"nonglobal-trampoline", SC_SEV_WARNING, SC_ON_ALL, true,
 		"a branch to a local or weak __SCT__ symbol; not a site",
 		"A branch to a local or weak `__SCT__` symbol. It is not a "
 		"site and is ignored, as objtool does.",
 		"Make the trampoline a strong global symbol, or rename the "
-		"local symbol so that it does not look like a trampoline." },
+		"local symbol so that it does not look like a trampoline.",
+		SC_BY_CHECK },
 	[SC_RULE_NOT_A_BRANCH] = {
 		"not-a-branch", SC_SEV_NOTE, SC_ON_ALL, true,
 		"a reference to a trampoline that is not a branch",
 		"A reference that is not a branch (an address taken, a data "
 		"pointer). It is not a site.",
 		"Nothing to do if the address is meant to be taken; a call "
-		"through that pointer is never patched inline." },
+		"through that pointer is never patched inline.",
+		SC_BY_CHECK },
 	[SC_RULE_ALTINSTR] = {
 		"altinstr-replacement", SC_SEV_NOTE, SC_ON_ALL, true,
 		"a site in .altinstr_replacement, a template copied "
@@ -79,14 +86,16 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"A reference in `.altinstr_replacement`. That text is a "
 		"template copied elsewhere, so the reference is skipped.",
 		"Nothing to do: the kernel's alternatives code applies the "
-		"replacement." },
+		"replacement.",
+		SC_BY_CHECK },
 	[SC_RULE_STALE_TABLE] = {
 		"stale-table", SC_SEV_ERROR, SC_ON_ALL, false,
 		"the object's .static_call_sites differs from the sites "
 		"found (use --force to regenerate)",
 		"An existing table differs from the sites found.",
 		"Rebuild the object, or run `scstool check --force` to "
-		"regenerate its table." },
+		"regenerate its table.",
+		SC_BY_CHECK },
 	[SC_RULE_GOT_INDIRECT] = {
 		"got-indirect", SC_SEV_ERROR, SC_ON_X86, true,
 		"a call or jump to a trampoline through the GOT (-fno-plt, "
@@ -98,7 +107,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"reported as `not-a-branch`, since knowing whether it is "
 		"called takes dataflow.",
 		"Build without `-fno-plt`, or give the trampoline hidden "
-		"visibility so that the compiler calls it directly." },
+		"visibility so that the compiler calls it directly.",
+		SC_BY_CHECK },
 	[SC_RULE_COND_TAIL] = {
 		"cond-tail", SC_SEV_NOTE, SC_ON_ALL, false,
 		"a conditional tail call (Jcc); an error, and kept out, when "
@@ -108,7 +118,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"an error and the site stays out of the table.",
 		"For older loaders, set `cond-tail: false` in `.scstool.yaml`, "
 		"or build with `-fno-optimize-sibling-calls` where it "
-		"matters." },
+		"matters.",
+		SC_BY_CHECK | SC_BY_VERIFY },
 	[SC_RULE_CACHELINE] = {
 		"cacheline", SC_SEV_NOTE, SC_ON_ALL, false,
 		"the site's bytes cross, or may cross, a cache line",
@@ -117,14 +128,16 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"they cross an alignment boundary smaller than a line). This "
 		"matters to loaders that patch with one plain store.",
 		"Align the function (`-falign-functions`), or use a loader "
-		"that patches through a breakpoint, as the kernel's does." },
+		"that patches through a breakpoint, as the kernel's does.",
+		SC_BY_CHECK | SC_BY_VERIFY },
 	[SC_RULE_INIT_SITE] = {
 		"init-site", SC_SEV_NOTE, SC_ON_ALL, false,
 		"a site in an .init.* section: the loader marks it INIT and "
 		"skips it after boot",
 		"A site in an `.init.*` section. The loader marks it INIT and "
 		"skips it after boot.",
-		"Nothing to do: this is how init code works." },
+		"Nothing to do: this is how init code works.",
+		SC_BY_CHECK | SC_BY_VERIFY },
 	[SC_RULE_TOC_RESTORE] = {
 		"toc-restore", SC_SEV_ERROR, SC_ON_PPC64, true,
 		"a call that may switch TOC (R_PPC64_REL24) has no TOC-restore "
@@ -137,7 +150,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"another TOC would corrupt r2. `R_PPC64_REL24_NOTOC` and "
 		"`REL24_P9NOTOC` sites (code with no TOC) are safe.",
 		"Call the trampoline as an external function, so that the "
-		"compiler leaves a `nop` after the `bl` for the linker." },
+		"compiler leaves a `nop` after the `bl` for the linker.",
+		SC_BY_CHECK },
 	[SC_RULE_TOC_TAIL] = {
 		"toc-tail", SC_SEV_WARNING, SC_ON_PPC64, false,
 		"a tail call with a TOC may only be retargeted to a function "
@@ -145,7 +159,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"A `b` tail site with a TOC may only be retargeted to a "
 		"function that shares the caller's TOC.",
 		"Retarget it only within one TOC, or build the caller with "
-		"`-fno-optimize-sibling-calls`." },
+		"`-fno-optimize-sibling-calls`.",
+		SC_BY_CHECK },
 	[SC_RULE_BRANCH_RANGE] = {
 		"branch-range", SC_SEV_WARNING, SC_ON_ARM64 | SC_ON_PPC, false,
 		"a conditional site reaches only +-1 MiB or +-32 KiB; beyond, "
@@ -154,7 +169,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"`cbnz`) or +-32 KiB (`tbz`, `tbnz`, ppc `bc`). Beyond that "
 		"the loader must fall back to the trampoline.",
 		"Keep targets near, or avoid conditional tail calls to the "
-		"trampoline (`-fno-optimize-sibling-calls`)." },
+		"trampoline (`-fno-optimize-sibling-calls`).",
+		SC_BY_CHECK },
 	[SC_RULE_SHORT_BRANCH] = {
 		"short-branch", SC_SEV_WARNING, SC_ON_X86, true,
 		"a branch to a trampoline with a displacement too short to "
@@ -165,7 +181,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"patches rel32 branches only. The branch is kept out of the "
 		"table and still works through the trampoline.",
 		"Branch to the trampoline with a rel32 `call`, `jmp` or "
-		"`Jcc`." },
+		"`Jcc`.",
+		SC_BY_CHECK | SC_BY_VERIFY },
 	[SC_RULE_ABSOLUTE_BRANCH] = {
 		"absolute-branch", SC_SEV_WARNING, SC_ON_PPC, true,
 		"an absolute branch to a trampoline (ppc ba, bla, bca); kept "
@@ -174,7 +191,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"and the other AA forms (`R_PPC64_ADDR24`, `R_PPC_ADDR14`, "
 		"...). The loader patches relative branches only. Kept out "
 		"of the table.",
-		"Use a relative branch (`b`, `bl`) to the trampoline." },
+		"Use a relative branch (`b`, `bl`) to the trampoline.",
+		SC_BY_CHECK },
 	[SC_RULE_COND_CALL] = {
 		"cond-call", SC_SEV_WARNING, SC_ON_PPC, true,
 		"a conditional call to a trampoline (ppc bcl forms), which no "
@@ -182,7 +200,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"A conditional call to a trampoline (ppc `bcl` and its forms, "
 		"such as `beql` and `bdnzl`). No loader patches one. Kept out "
 		"of the table.",
-		"Branch around an unconditional `bl` instead." },
+		"Branch around an unconditional `bl` instead.",
+		SC_BY_CHECK },
 	[SC_RULE_BRANCH_RELOC] = {
 		"branch-reloc", SC_SEV_WARNING, SC_ON_ALL, true,
 		"a branch to a trampoline whose relocation type is unknown or "
@@ -193,7 +212,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"(`R_X86_64_32S` on a `call`, `R_AARCH64_JUMP26` on a `bl`, a "
 		"14-bit type on a `b`). Kept out of the table.",
 		"Check the assembler or tool that produced the relocation: "
-		"the branch's own relocation type is expected." },
+		"the branch's own relocation type is expected.",
+		SC_BY_CHECK },
 	[SC_RULE_SIGNED_MODULE] = {
 		"signed-module", SC_SEV_ERROR, SC_ON_ALL, false,
 		"the module carries an appended signature that a new table "
@@ -202,7 +222,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"would invalidate. Nothing is written, whatever the "
 		"severity. Only `check` reports it, when it would write.",
 		"Run `scstool check` before signing the module (`sign-file` "
-		"after scstool)." },
+		"after scstool).",
+		SC_BY_CHECK },
 	[SC_RULE_LTO_OBJECT] = {
 		"lto-object", SC_SEV_WARNING, SC_ON_ALL, false,
 		"a GCC LTO object: its IR is compiled again at the LTO link, "
@@ -214,7 +235,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"for links without LTO, but an LTO link compiles the IR again "
 		"and drops that table.",
 		"Run scstool on the output of the LTO link "
-		"(`gcc -flto -r -flinker-output=nolto-rel` makes an object)." },
+		"(`gcc -flto -r -flinker-output=nolto-rel` makes an object).",
+		SC_BY_CHECK },
 	[SC_RULE_RESOLVED_BRANCH] = {
 		"resolved-branch", SC_SEV_WARNING, SC_ON_ALL, true,
 		"a branch to a trampoline with no relocation (resolved by the "
@@ -227,7 +249,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"point at it, so it is never patched; objtool records the "
 		"2-byte `jmp`, which the kernel's loader would reject.",
 		"Keep trampolines in their own section, as the kernel does "
-		"(`.static_call.text`)." },
+		"(`.static_call.text`).",
+		SC_BY_CHECK },
 	[SC_RULE_MISSING_TABLE] = {
 		"missing-table", SC_SEV_ERROR, SC_ON_ALL, false,
 		"a linked file branches to trampolines but has no table "
@@ -239,7 +262,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"script lacks the fragment. No site will ever be patched.",
 		"Keep the table in the link (`KEEP(*(.static_call_sites))`), "
 		"and run `scstool check` on every object, LTO outputs "
-		"included." },
+		"included.",
+		SC_BY_VERIFY },
 	[SC_RULE_BAD_SITE] = {
 		"bad-site", SC_SEV_ERROR, SC_ON_ALL, false,
 		"a table entry points at an instruction the loader refuses "
@@ -248,14 +272,16 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"entry's flags, or outside code. The kernel's loader would "
 		"BUG; a runtime would refuse the site.",
 		"Rebuild the objects and run `scstool check` after the last "
-		"step that changes code, then link again." },
+		"step that changes code, then link again.",
+		SC_BY_VERIFY },
 	[SC_RULE_BAD_KEY] = {
 		"bad-key", SC_SEV_ERROR, SC_ON_ALL, false,
 		"a table entry's key field points at no __SCK__ key",
 		"An entry's key field points at no `__SCK__` key. The loader "
 		"would patch the site with another call's target.",
 		"Check that the keys survive the link (no `--gc-sections` "
-		"without `KEEP`, no stripping of the key symbols' data)." },
+		"without `KEEP`, no stripping of the key symbols' data).",
+		SC_BY_VERIFY },
 	[SC_RULE_WRONG_TARGET] = {
 		"wrong-target", SC_SEV_ERROR, SC_ON_ALL, false,
 		"a table entry's branch does not go to the trampoline of its "
@@ -264,13 +290,15 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"(or, without symbols, code with a trampoline's shape): "
 		"patching it would change what it calls.",
 		"Regenerate the table (`scstool check --force`) from the "
-		"objects that were linked." },
+		"objects that were linked.",
+		SC_BY_VERIFY },
 	[SC_RULE_DUPLICATE_ENTRY] = {
 		"duplicate-entry", SC_SEV_ERROR, SC_ON_ALL, false,
 		"two table entries name the same site",
 		"Two entries name the same site.",
 		"Check each object once: a table written twice into one "
-		"object, or an object linked twice, duplicates entries." },
+		"object, or an object linked twice, duplicates entries.",
+		SC_BY_VERIFY },
 	[SC_RULE_UNLISTED_SITE] = {
 		"unlisted-site", SC_SEV_WARNING, SC_ON_ALL, false,
 		"a direct branch to a trampoline that no table entry covers: "
@@ -278,7 +306,8 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"A direct branch to a trampoline that no entry covers. It is "
 		"never patched: it keeps going through the trampoline.",
 		"Run `scstool check` on the object that holds the branch "
-		"before linking." },
+		"before linking.",
+		SC_BY_VERIFY },
 };
 
 static const char *const arch_bit_names[SC_NARCH_BITS] = {

@@ -65,6 +65,15 @@ enum {
 
 #define SC_NARCH_BITS 5
 
+/* The commands whose findings a rule can be: check and lint share their
+ * rules; verify has its own and some of check's.  Help lists a command's
+ * rules from these bits, and the README's table shows them. */
+enum {
+	SC_BY_CHECK = 1u << 0,		/* check and lint */
+	SC_BY_VERIFY = 1u << 1,
+	SC_BY_ALL = SC_BY_CHECK | SC_BY_VERIFY,
+};
+
 struct sc_rule_info {
 	const char *name;		/* stable: configs and scripts use it */
 	enum sc_severity severity;	/* the default */
@@ -77,6 +86,7 @@ struct sc_rule_info {
 					 * man page, SARIF fullDescription */
 	const char *help;		/* what to do about it, in Markdown
 					 * (backticks only): SARIF help */
+	unsigned commands;		/* SC_BY_* bits */
 };
 
 extern const struct sc_rule_info sc_rules[SC_RULE_COUNT];

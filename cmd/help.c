@@ -58,7 +58,7 @@ static int print_rules(enum rules_format f)
 	switch (f) {
 	case RULES_TEXT:
 		printf("Rules (name, default severity, architectures):\n");
-		sc_rules_text(stdout);
+		sc_rules_text(stdout, SC_BY_ALL);
 		printf("\nRun 'scstool help rules RULE' for one rule in "
 		       "full.\n");
 		break;

@@ -58,12 +58,12 @@ const struct sc_command sc_commands[] = {
 	  "Finds every static-call site (a direct call, jump or conditional "
 	  "jump to a __SCT__ trampoline), checks it, and writes the "
 	  ".static_call_sites table in place (or to -o OUT).",
-	  check_opts, "FILE", false },
+	  check_opts, "FILE", false, SC_BY_CHECK },
 	{ "lint", cmd_lint, "[OPTIONS] FILE...",
 	  "check without writing: every site and finding, for CI",
 	  "check --dry-run: reports every site and finding, writes "
 	  "nothing.",
-	  lint_opts, "FILE", false },
+	  lint_opts, "FILE", false, SC_BY_CHECK },
 	{ "dump", cmd_dump, "[OPTIONS] FILE...",
 	  "print the .static_call_sites table of objects",
 	  "Prints each object's .static_call_sites table, one line per "
@@ -72,7 +72,7 @@ const struct sc_command sc_commands[] = {
 	  "is the site's address, 0xADDR.  KIND is "
 	  "decoded from the bytes at the site (call, tail, cond, or the "
 	  "instruction found there); FLAGS is tail, init, both or -.",
-	  dump_opts, "FILE", false },
+	  dump_opts, "FILE", false, 0 },
 	{ "verify", cmd_verify, "[OPTIONS] FILE...",
 	  "check a linked file's table after the final link",
 	  "Checks the static-call table of linked files (executables, PIE, "
@@ -81,23 +81,23 @@ const struct sc_command sc_commands[] = {
 	  "its branch must go to its key's trampoline, no two entries may "
 	  "name one site, and every direct branch to a trampoline must "
 	  "have an entry.  Writes nothing.",
-	  verify_opts, "FILE", false },
+	  verify_opts, "FILE", false, SC_BY_VERIFY },
 	{ "rules", cmd_rules, "[OPTIONS] [RULE...]",
 	  "list the rules, or describe the named ones",
 	  "Lists every rule with its default severity and the architectures "
 	  "it applies to, or describes the named rules in full.  "
 	  "'scstool help rules' is the same.",
-	  rules_opts, NULL, false },
+	  rules_opts, NULL, false, 0 },
 	{ "help", cmd_help, "[OPTIONS] [COMMAND]",
 	  "show help for a command",
 	  "Shows the commands, or a command's options.  --man and "
 	  "--completion print the man page and the shell completion, for "
 	  "packagers.",
-	  help_opts, NULL, true },
+	  help_opts, NULL, true, 0 },
 	{ "version", cmd_version, "",
 	  "print the version",
 	  "Prints the version.",
-	  version_opts, NULL, false },
+	  version_opts, NULL, false, 0 },
 };
 
 const size_t sc_ncommands = sizeof(sc_commands) / sizeof(sc_commands[0]);

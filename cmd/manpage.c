@@ -43,7 +43,7 @@ static void man_command(FILE *out, const struct sc_command *c)
 
 static void man_rules(FILE *out)
 {
-	char arches[64];
+	char arches[64], commands[64];
 	int i;
 
 	fputs(".SH RULES\nEach finding names its rule.  A rule marked "
@@ -51,11 +51,12 @@ static void man_rules(FILE *out)
 	      "its severity.\n", out);
 	for (i = 0; i < SC_RULE_COUNT; i++) {
 		sc_rule_arches(i, arches, sizeof(arches));
+		sc_rule_commands(i, commands, sizeof(commands));
 		fputs(".TP\n\\fB", out);
 		sc_roff_text(out, sc_rules[i].name);
-		fprintf(out, "\\fR (%s; %s%s)\n",
+		fprintf(out, "\\fR (%s; %s; %s%s)\n",
 			sc_severity_name(sc_rules[i].severity), arches,
-			sc_rules[i].unpatchable ? "; kept out" : "");
+			commands, sc_rules[i].unpatchable ? "; kept out" : "");
 		sc_roff_text(out, sc_rules[i].description);
 		fputc('\n', out);
 	}

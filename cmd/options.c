@@ -345,7 +345,7 @@ void sc_command_help(FILE *out, const struct sc_command *cmd)
 	if (takes(cmd, SC_OPT_WARN)) {
 		fprintf(out, "\nRules (name, default severity, architectures; "
 			"'scstool help rules RULE' for one):\n");
-		sc_rules_text(out);
+		sc_rules_text(out, cmd->rules);
 	}
 	if (cmd->files)
 		exit_status_help(out, cmd);

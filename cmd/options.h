@@ -65,6 +65,8 @@ struct sc_command {
 	const char *files;		/* what operands are: "FILE" or NULL */
 	bool in_order;			/* options end at the first operand:
 					 * help hands the rest on */
+	unsigned rules;			/* SC_BY_* bits (check/rules.h): the
+					 * rules its help lists */
 };
 
 /* Every command, in the order help lists them (cmd/main.c). */

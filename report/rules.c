@@ -21,6 +21,30 @@ void sc_rule_arches(enum sc_rule rule, char *buf, size_t len)
 					 used ? ", " : "", sc_arch_bit_name(i));
 }
 
+/* The commands of each SC_BY_* bit, in help's order. */
+static const struct {
+	unsigned bit;
+	const char *name;
+} rule_commands[] = {
+	{ SC_BY_CHECK, "check" },
+	{ SC_BY_CHECK, "lint" },
+	{ SC_BY_VERIFY, "verify" },
+};
+#define NRULE_COMMANDS (sizeof(rule_commands) / sizeof(rule_commands[0]))
+
+void sc_rule_commands(enum sc_rule rule, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < NRULE_COMMANDS; i++)
+		if (sc_rules[rule].commands & rule_commands[i].bit &&
+		    used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "",
+					 rule_commands[i].name);
+}
+
 static void drop_backticks(const char *s, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -36,7 +60,7 @@ void sc_rule_help_text(enum sc_rule rule, char *buf, size_t len)
 	drop_backticks(sc_rules[rule].help, buf, len);
 }
 
-void sc_rules_text(FILE *out)
+void sc_rules_text(FILE *out, unsigned commands)
 {
 	char arches[64];
 	int i, width = 0;
@@ -44,11 +68,15 @@ void sc_rules_text(FILE *out)
 	/* The widest list of architectures sets the column, so that every
 	 * summary starts in the same place. */
 	for (i = 0; i < SC_RULE_COUNT; i++) {
+		if (!(sc_rules[i].commands & commands))
+			continue;
 		sc_rule_arches(i, arches, sizeof(arches));
 		if ((int)strlen(arches) > width)
 			width = (int)strlen(arches);
 	}
 	for (i = 0; i < SC_RULE_COUNT; i++) {
+		if (!(sc_rules[i].commands & commands))
+			continue;
 		sc_rule_arches(i, arches, sizeof(arches));
 		fprintf(out, "  %-21s %-7s %-*s %s\n", sc_rules[i].name,
 			sc_severity_name(sc_rules[i].severity), width, arches,
@@ -59,12 +87,14 @@ void sc_rules_text(FILE *out)
 void sc_rule_text(FILE *out, enum sc_rule rule)
 {
 	const struct sc_rule_info *r = &sc_rules[rule];
-	char arches[64], text[1024];
+	char arches[64], commands[64], text[1024];
 
 	sc_rule_arches(rule, arches, sizeof(arches));
+	sc_rule_commands(rule, commands, sizeof(commands));
 	fprintf(out, "%s\n  default severity: %s\n  architectures: %s\n"
+		"  commands: %s\n"
 		"  keeps its site out of the table: %s\n\n",
-		r->name, sc_severity_name(r->severity), arches,
+		r->name, sc_severity_name(r->severity), arches, commands,
 		r->unpatchable ? "yes, whatever its severity" : "no");
 	drop_backticks(r->description, text, sizeof(text));
 	fprintf(out, "  %s\n\n", text);
@@ -79,21 +109,28 @@ static struct json_object *rule_json(enum sc_rule rule)
 	const struct sc_rule_info *r = &sc_rules[rule];
 	struct json_object *o = json_object_new_object();
 	struct json_object *a = json_object_new_array();
+	struct json_object *c = json_object_new_array();
 	unsigned i;
 
-	if (!o || !a) {
+	if (!o || !a || !c) {
 		json_object_put(o);
 		json_object_put(a);
+		json_object_put(c);
 		return NULL;
 	}
 	for (i = 0; i < SC_NARCH_BITS; i++)
 		if (r->arches & (1u << i))
 			json_object_array_add(a, json_object_new_string(
 				sc_arch_bit_name(i)));
+	for (i = 0; i < NRULE_COMMANDS; i++)
+		if (r->commands & rule_commands[i].bit)
+			json_object_array_add(c, json_object_new_string(
+				rule_commands[i].name));
 	json_object_object_add(o, "name", json_object_new_string(r->name));
 	json_object_object_add(o, "severity", json_object_new_string(
 		sc_severity_name(r->severity)));
 	json_object_object_add(o, "architectures", a);
+	json_object_object_add(o, "commands", c);
 	json_object_object_add(o, "keeps_site_out",
 			       json_object_new_boolean(r->unpatchable));
 	json_object_object_add(o, "summary",
@@ -199,6 +236,12 @@ static void rule_yaml(struct ye *y, enum sc_rule rule)
 		if (r->arches & (1u << i))
 			str(y, sc_arch_bit_name(i), false);
 	collection(y, false, false, true);
+	str(y, "commands", false);
+	collection(y, false, true, true);
+	for (i = 0; i < NRULE_COMMANDS; i++)
+		if (r->commands & rule_commands[i].bit)
+			str(y, rule_commands[i].name, false);
+	collection(y, false, false, true);
 	str(y, "keeps_site_out", false);
 	str(y, r->unpatchable ? "true" : "false", true);
 	kv(y, "summary", r->summary);
@@ -238,15 +281,17 @@ int sc_rules_yaml(FILE *out, struct sc_err *err)
 
 void sc_rules_markdown(FILE *out)
 {
-	char arches[64];
+	char arches[64], commands[64];
 	int i;
 
-	fprintf(out, "| rule | default | arch | kept out | what it protects "
-		"against |\n|---|---|---|---|---|\n");
+	fprintf(out, "| rule | default | arch | commands | kept out | what it "
+		"protects against |\n|---|---|---|---|---|---|\n");
 	for (i = 0; i < SC_RULE_COUNT; i++) {
 		sc_rule_arches(i, arches, sizeof(arches));
-		fprintf(out, "| `%s` | %s | %s | %s | %s |\n", sc_rules[i].name,
-			sc_severity_name(sc_rules[i].severity), arches,
+		sc_rule_commands(i, commands, sizeof(commands));
+		fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n",
+			sc_rules[i].name,
+			sc_severity_name(sc_rules[i].severity), arches, commands,
 			sc_rules[i].unpatchable ? "yes" : "",
 			sc_rules[i].description);
 	}

@@ -17,8 +17,12 @@ void sc_rule_arches(enum sc_rule rule, char *buf, size_t len);
 /* A rule's help without its Markdown (backticks dropped). */
 void sc_rule_help_text(enum sc_rule rule, char *buf, size_t len);
 
-/* One line per rule: name, default severity, architectures, summary. */
-void sc_rules_text(FILE *out);
+/* The commands a rule's findings come from, "check, lint, verify". */
+void sc_rule_commands(enum sc_rule rule, char *buf, size_t len);
+
+/* One line per rule of commands (SC_BY_* bits): name, default severity,
+ * architectures, summary. */
+void sc_rules_text(FILE *out, unsigned commands);
 
 /* The full entry of one rule, as `scstool help rules RULE` prints it. */
 void sc_rule_text(FILE *out, enum sc_rule rule);

@@ -14,14 +14,16 @@ expect "help rules --format=json is a list of every rule with every field" '
 	import json, sys
 	rules = json.load(open(sys.argv[1]))
 	assert len(rules) >= 21, len(rules)
-	keys = {"name", "severity", "architectures", "keeps_site_out",
-	        "summary", "description", "help"}
+	keys = {"name", "severity", "architectures", "commands",
+	        "keeps_site_out", "summary", "description", "help"}
 	names = set()
 	for r in rules:
 	    assert set(r) == keys, r
 	    assert r["severity"] in ("note", "warning", "error"), r
 	    assert r["architectures"], r
 	    assert set(r["architectures"]) <= {"x86-64", "i386", "arm64", "ppc64", "ppc32"}, r
+	    assert r["commands"] in (["check", "lint"], ["verify"],
+	                             ["check", "lint", "verify"]), r
 	    assert isinstance(r["keeps_site_out"], bool), r
 	    for k in ("summary", "description", "help"):
 	        assert r[k].strip() and "|" not in r[k] and "\n" not in r[k], (r["name"], k)
@@ -49,9 +51,28 @@ expect "help rules lists each rule with its default severity and architectures" 
 	    assert want in lines, want
 	EOF'
 
-expect "help check lists the rules as help rules does" '
-	scx 0 help rules && grep "^  [a-z]" out >a &&
-	scx 0 help check && grep -Fxf a out >b && diff a b'
+# Each command's help lists the rules whose findings it can give, and no
+# other: the registry's commands field, as help rules --format=json says.
+for c in check lint verify; do
+	expect "help $c lists exactly the rules of $c, in help rules' order" '
+		/usr/bin/python3 -c "import json; print(\"\n\".join(r[\"name\"] for r in json.load(open(\"rules.json\")) if \"'$c'\" in r[\"commands\"]))" >want &&
+		[ "$(wc -l <want)" -ge 10 ] &&
+		scx 0 help '$c' && sed -n "/^Rules (/,/^\$/p" out | gawk "/^  [a-z]/ { print \$1 }" >got &&
+		diff want got'
+done
+
+expect "check and verify share some rules, and each has its own" '
+	/usr/bin/python3 - rules.json <<-EOF
+	import json, sys
+	rules = {r["name"]: r["commands"] for r in json.load(open(sys.argv[1]))}
+	assert rules["missing-table"] == ["verify"], rules["missing-table"]
+	assert rules["stale-table"] == ["check", "lint"], rules["stale-table"]
+	assert rules["not-on-boundary"] == ["check", "lint", "verify"]
+	EOF'
+
+expect "help rules RULE names the commands of the rule" '
+	scx 0 help rules unlisted-site && grep -qx "  commands: verify" out &&
+	scx 0 help rules cacheline && grep -qx "  commands: check, lint, verify" out'
 
 expect "help rules RULE describes one rule in full" '
 	scx 0 help rules toc-restore && empty err &&
