@@ -18,30 +18,12 @@ static void add_null(struct json_object *o, const char *k, bool *ok)
 		*ok = false;
 }
 
-/* A string in the escaped form the YAML report uses (report/escape.h):
- * json-c passes bytes that are not UTF-8 through, and JSON must be
- * UTF-8. */
-static struct json_object *string(const char *s)
-{
-	char *safe;
-	struct json_object *o;
-
-	if (!sc_needs_escape(s))
-		return json_object_new_string(s);
-	safe = sc_escape(s);
-	if (!safe)
-		return NULL;
-	o = json_object_new_string(safe);
-	free(safe);
-	return o;
-}
-
 /* A string, or null for NULL (YAML's ~). */
 static void add_str(struct json_object *o, const char *k, const char *v,
 		    bool *ok)
 {
 	if (v)
-		sc_jadd(o, k, string(v), ok);
+		sc_jadd(o, k, sc_jstring(v), ok);
 	else
 		add_null(o, k, ok);
 }

@@ -1,6 +1,10 @@
 /* The json-c tree helpers shared by the JSON and SARIF reports. */
 #include "jtree.h"
 
+#include <stdlib.h>
+
+#include "escape.h"
+
 void sc_jadd(struct json_object *o, const char *k, struct json_object *v,
 	     bool *ok)
 {
@@ -32,4 +36,19 @@ int sc_jprint(FILE *out, struct json_object *root, bool ok, const char *what,
 		ret = sc_errf(err, "%s: write error", what);
 	json_object_put(root);
 	return ret;
+}
+
+struct json_object *sc_jstring(const char *s)
+{
+	char *safe;
+	struct json_object *o;
+
+	if (!sc_needs_escape(s))
+		return json_object_new_string(s);
+	safe = sc_escape(s);
+	if (!safe)
+		return NULL;
+	o = json_object_new_string(safe);
+	free(safe);
+	return o;
 }

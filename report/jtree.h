@@ -18,6 +18,11 @@ void sc_jadd(struct json_object *o, const char *k, struct json_object *v,
 	     bool *ok);
 void sc_jappend(struct json_object *a, struct json_object *v, bool *ok);
 
+/* A JSON string of s in the escaped form the YAML report uses
+ * (report/escape.h): json-c passes bytes that are not UTF-8 through, and
+ * JSON must be UTF-8.  NULL when memory runs out. */
+struct json_object *sc_jstring(const char *s);
+
 /* Prints ROOT (pretty, slashes unescaped, a final newline) to OUT when OK;
  * WHAT names the report in the error ("sarif report: write error"). */
 int sc_jprint(FILE *out, struct json_object *root, bool ok, const char *what,

@@ -33,23 +33,6 @@ static struct json_object *obj_with(const char *k, struct json_object *v,
 	return o;
 }
 
-/* A string that may hold a name: escaped (report/escape.h), since json-c
- * passes bytes that are not UTF-8 through, and JSON must be UTF-8. */
-static struct json_object *text_string(const char *s)
-{
-	char *safe;
-	struct json_object *o;
-
-	if (!sc_needs_escape(s))
-		return json_object_new_string(s);
-	safe = sc_escape(s);
-	if (!safe)
-		return NULL;
-	o = json_object_new_string(safe);
-	free(safe);
-	return o;
-}
-
 /* SARIF's levels are the same words as our severities, with "none" for
  * off. */
 static const char *level(enum sc_severity severity)
@@ -246,7 +229,7 @@ static struct json_object *location(const struct sc_report *r,
 	o = obj_with("physicalLocation", physical(r, object, src, ok), ok);
 	if (!o || !function)
 		return o;
-	logical = obj_with("name", text_string(function), ok);
+	logical = obj_with("name", sc_jstring(function), ok);
 	if (logical)
 		sc_jadd(logical, "kind", json_object_new_string("function"), ok);
 	a = json_object_new_array_ext(1);
@@ -277,7 +260,7 @@ static struct json_object *result(const char *id, const char *lvl,
 	sc_jadd(o, "ruleId", json_object_new_string(id), ok);
 	sc_jadd(o, "level", json_object_new_string(lvl), ok);
 	sc_jadd(o, "message", obj_with("text",
-		text_string(msg ? msg : ""), ok), ok);
+		sc_jstring(msg ? msg : ""), ok), ok);
 	sc_jadd(o, "locations", locs, ok);
 	return o;
 }
@@ -296,10 +279,10 @@ static struct json_object *finding(const struct sc_report *r,
 		return NULL;
 	/* The driver lists the rules in registry order. */
 	sc_jadd(o, "ruleIndex", json_object_new_int(fd->rule), ok);
-	props = obj_with("object", text_string(f->path), ok);
+	props = obj_with("object", sc_jstring(f->path), ok);
 	/* Findings about the whole file have no section or offset. */
 	if (props && fd->section) {
-		sc_jadd(props, "section", text_string(fd->section), ok);
+		sc_jadd(props, "section", sc_jstring(fd->section), ok);
 		sc_jadd(props, "offset", json_object_new_uint64(fd->offset), ok);
 		if (fd->has_vaddr)
 			sc_jadd(props, "vaddr", json_object_new_uint64(fd->vaddr),
@@ -350,7 +333,7 @@ static struct json_object *input_error(const struct sc_report *r,
 	sc_jappend(locs, obj_with("physicalLocation", obj_with("artifactLocation",
 		artifact(r, f->path, ok), ok), ok), ok);
 	sc_jadd(o, "level", json_object_new_string("error"), ok);
-	sc_jadd(o, "message", obj_with("text", text_string(f->error), ok), ok);
+	sc_jadd(o, "message", obj_with("text", sc_jstring(f->error), ok), ok);
 	sc_jadd(o, "locations", locs, ok);
 	sc_jadd(o, "descriptor", obj_with("id",
 	    json_object_new_string(INPUT_ERROR), ok), ok);
