@@ -13,18 +13,27 @@ CPPFLAGS_ALL = -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) \
 # for GCC's @FILE expansion) is a static library without one either.
 LIBS    = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lZydis \
           -liberty -lpthread
-# ./scstool links Capstone statically (libcapstone-dev ships
-# libcapstone.a) into a non-PIE executable: the shared libcapstone costs
-# about 83,000 load-time relocations and 3 MiB of dirtied tables on every
-# start, for a handful of sites.  Not PIE, Capstone's pointer tables are
-# fixed at link time and stay clean, shared pages.  The price: scstool's
-# own code is not randomised (its libraries, stack and heap still are).
-# The sanitized build keeps the shared libraries.
+# ./scstool links statically every library Debian ships an archive of
+# (all but Zydis and the C library), into a non-PIE executable.  Shared,
+# libcapstone alone cost about 83,000 load-time relocations and 3 MiB of
+# dirtied tables on every start, for a handful of sites, and loading
+# libdw, libelf, libyaml, json-c and the decompressors cost another
+# 0.4 ms and 0.7 MiB: fixed costs that dominate a small module.  Not PIE,
+# the libraries' pointer tables are fixed at link time and stay clean,
+# shared pages.  The price: scstool's own code is not randomised (its
+# stack, heap and the shared libraries still are), and a security update
+# of a static library needs a rebuild.  STATIC_LIBS=no REL_LDFLAGS= builds
+# the usual shared PIE, as the Debian package does; the sanitized build
+# keeps the shared libraries.
 REL_LDFLAGS ?= -no-pie
+STATIC_LIBS ?= yes
+ifeq ($(STATIC_LIBS),yes)
 REL_LIBS = -Wl,--as-needed \
-          $(shell pkg-config --libs $(filter-out capstone,$(PKGS)) 2>/dev/null) \
-          -Wl,-Bstatic $(shell pkg-config --libs capstone 2>/dev/null) -Wl,-Bdynamic \
-          -lZydis -liberty -lpthread
+          -Wl,-Bstatic $(shell pkg-config --libs --static $(PKGS) 2>/dev/null) \
+          -Wl,-Bdynamic -lZydis -liberty -lpthread
+else
+REL_LIBS = $(LIBS)
+endif
 
 SRCS := $(wildcard cmd/*.c elf/*.c decode/*.c arch/*.c arch/*/*.c check/*.c \
           report/*.c)
