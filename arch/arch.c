@@ -86,3 +86,6 @@ const char *sc_arch_reloc_name(const struct sc_arch *arch, uint32_t type,
 	snprintf(buf, len, "relocation type %u", type);
 	return buf;
 }
+
+const char sc_shape_kernel[] = "the kernel's trampoline";
+const char sc_shape_libscs[] = "libscs's trampoline";

@@ -182,6 +182,11 @@ struct sc_arch {
 				       uint64_t *key);
 };
 
+/* The shapes trampoline_code returns: verify tells libscs's trampolines
+ * from the kernel's by these pointers, never by their text. */
+extern const char sc_shape_kernel[];	/* "the kernel's trampoline" */
+extern const char sc_shape_libscs[];	/* "libscs's trampoline" */
+
 /* The backend for this ELF header, or NULL. */
 const struct sc_arch *sc_arch_for(const GElf_Ehdr *ehdr);
 

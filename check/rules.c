@@ -308,6 +308,18 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"Run `scstool check` on the object that holds the branch "
 		"before linking.",
 		SC_BY_VERIFY },
+	[SC_RULE_UNREGISTERED_TABLE] = {
+		"unregistered-table", SC_SEV_WARNING, SC_ON_ALL, false,
+		"a libscs program or library has a table but nothing "
+		"registers it (linked without scs-module.o)",
+		"The file has libscs's trampolines and a table, but no "
+		"reference to `__scs_register`: it was linked without "
+		"`scs-module.o`, whose constructor registers the table. libscs "
+		"never sees its sites, so every call keeps going through its "
+		"trampoline. Judged only with a full `.symtab`.",
+		"Link with `pkg-config --libs scs`, which adds `scs-module.o` "
+		"and the linker-script fragment.",
+		SC_BY_VERIFY },
 };
 
 static const char *const arch_bit_names[SC_NARCH_BITS] = {

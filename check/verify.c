@@ -677,9 +677,10 @@ static void describe_target(const struct verify *v, uint64_t t, char *buf,
 			 "it hidden, or link with -Bsymbolic)");
 }
 
-/* Has the code at address t a trampoline's own shape?  *key: the key
- * that code names, or 0. */
-static bool shape_at(const struct verify *v, uint64_t t, uint64_t *key)
+/* The shape of the trampoline code at address t (arch.h's sc_shape_*),
+ * or NULL.  *key: the key that code names, or 0. */
+static const char *shape_of(const struct verify *v, uint64_t t,
+			    uint64_t *key)
 {
 	size_t sec = sc_section_at(v->obj, t, true), size;
 	const uint8_t *bytes;
@@ -690,12 +691,17 @@ static bool shape_at(const struct verify *v, uint64_t t, uint64_t *key)
 	*key = 0;
 	if (!v->arch->trampoline_code || !sec ||
 	    sc_section_bytes(v->obj, sec, &bytes, &size, &err))
-		return false;
+		return NULL;
 	c = (struct sc_code_view){
 		.bytes = bytes, .size = size,
 		.off = t - v->obj->sections[sec].shdr.sh_addr, .addr = t,
 		.ehdr = &v->obj->ehdr, .detail = v->dec.detail };
-	return v->arch->trampoline_code(&c, key) != NULL;
+	return v->arch->trampoline_code(&c, key);
+}
+
+static bool shape_at(const struct verify *v, uint64_t t, uint64_t *key)
+{
+	return shape_of(v, t, key) != NULL;
 }
 
 /* A branch must reach the trampoline of the entry's key; without a
@@ -899,6 +905,42 @@ static int check_branches(struct verify *v)
 	return first && none ? missing_table(v, first) : 0;
 }
 
+/* libscs learns of a module's table from scs-module.o's constructor,
+ * which calls __scs_register (runtime/module.c).  A file with libscs's
+ * trampolines and table entries but no symbol of that name was linked
+ * without it, and nothing registers the table.  Judged only with a full
+ * .symtab: a stripped program linked with libscs.a keeps no such name. */
+static int unregistered(struct verify *v)
+{
+	const struct sc_object *obj = v->obj;
+	uint64_t key;
+	size_t i, s;
+
+	if (!v->ne || !obj->symtab ||
+	    obj->sections[obj->symtab].shdr.sh_type != SHT_SYMTAB)
+		return 0;
+	for (i = 1; i < obj->nsymbols; i++)
+		if (!strcmp(obj->symbols[i].name, "__scs_register"))
+			return 0;
+	for (i = 0; i < v->st->trampolines; i++) {
+		s = v->tname[i];
+		if (shape_of(v, obj->symbols[s].sym.st_value, &key) !=
+		    sc_shape_libscs)
+			continue;
+		return finding(v, SC_RULE_UNREGISTERED_TABLE,
+			       obj->symbols[s].shndx,
+			       obj->symbols[s].sym.st_value -
+			       obj->sections[obj->symbols[s].shndx].shdr.sh_addr,
+			       s, "a table of %zu entr%s and libscs's "
+			       "trampolines (%s), but nothing calls "
+			       "__scs_register: linked without scs-module.o, "
+			       "so libscs never patches these sites (link with "
+			       "`pkg-config --libs scs`)", v->ne,
+			       v->ne == 1 ? "y" : "ies", sym_name(v, s));
+	}
+	return 0;
+}
+
 static int site_cmp(const void *a, const void *b)
 {
 	const struct sc_site *x = a, *y = b;
@@ -925,7 +967,7 @@ static int run(struct verify *v, struct sc_err *err)
 	for (i = 0; i < v->ne; i++)
 		if (check_entry(v, &v->e[i]))
 			return sc_errf(err, "out of memory");
-	if (check_branches(v))
+	if (check_branches(v) || unregistered(v))
 		return sc_errf(err, "out of memory");
 	if (v->res->nsites)
 		qsort(v->res->sites, v->res->nsites, sizeof(*v->res->sites),

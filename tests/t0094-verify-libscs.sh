@@ -63,4 +63,25 @@ expect "verify --stats counts in the singular: 1 entry, 1 trampoline, 1 site" '
 	grep -q "^one.exe: 1 entry checked (section .static_call_sites); [0-9]* functions swept (0 stopped early), 1 trampoline; 0 sites outside the table\$" out &&
 	grep -qx "one.exe: 1 site (1 in table): call 1" out'
 
+# A module linked with -lscs alone (no scs-module.o, no fragment) keeps
+# its table, but nothing registers it: libscs never patches its sites.
+cat >lib.c <<'EOF'
+#include <scs/static_call.h>
+static int f(int x) { return x; }
+DEFINE_STATIC_CALL(lk, f);
+__attribute__((noinline)) int lib_g(int x) { return static_call(lk)(x) + 1; }
+EOF
+expect "a shared library linked without scs-module.o: unregistered-table, a warning; with pkg-config --libs scs: clean" '
+	rt_obj gcc lib.c lib.o && libs=$(pkg-config --libs-only-L scs) &&
+	gcc $RT_SAN -shared -o bare.so lib.o $libs -lscs &&
+	has_table bare.so && ! nm bare.so | grep -q __scs_register &&
+	scx 0 verify bare.so && findings_n err warning unregistered-table 1 &&
+	grep -q ": __SCT__lk+0x0: a table of 1 entry and libscs.s trampolines (__SCT__lk), but nothing calls __scs_register: linked without scs-module.o" err &&
+	scx 1 verify -Werror bare.so &&
+	gcc $RT_SAN -shared -o reg.so lib.o $(pkg-config --libs scs) &&
+	scx 0 verify reg.so && empty err'
+
+expect "stripped, the same library is not judged (a static libscs would leave no name either)" '
+	strip -o bare-s.so bare.so && scx 0 verify bare-s.so && empty err'
+
 done_testing

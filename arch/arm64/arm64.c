@@ -141,7 +141,7 @@ static const char *arm64_trampoline_code(const struct sc_code_view *c,
 				c->addr + 4);
 	if (i && i->id == ARM64_INS_BRK && i->detail->arm64.op_count == 1 &&
 	    i->detail->arm64.operands[0].imm == 0x5c5) {
-		shape = "libscs's trampoline";
+		shape = sc_shape_libscs;
 		i = sc_arch_decode_addr(c->detail, in, c->bytes, c->size,
 					c->off + 8, c->addr + 8);
 		if (i && i->id == ARM64_INS_ADRP &&

@@ -299,7 +299,7 @@ static const char *ppc_trampoline_code(const struct sc_code_view *c,
 	    (i = sc_arch_decode_addr(c->detail, in, c->bytes, c->size,
 				     c->off + 8, c->addr + 8)) &&
 	    i->id == PPC_INS_MFLR) {
-		shape = "libscs's trampoline";
+		shape = sc_shape_libscs;
 		if (r12_imm(sc_arch_decode_addr(c->detail, in, c->bytes,
 						c->size, c->off + 24, 0),
 			    PPC_INS_ADDIS, &hi) &&

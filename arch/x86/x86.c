@@ -288,14 +288,14 @@ static const char *x86_trampoline_code(const struct sc_code_view *c,
 
 	*key = 0;
 	if (left >= 8 && !memcmp(p + 5, ud1, sizeof(ud1)))
-		return "the kernel's trampoline";
+		return sc_shape_kernel;
 	if (is64 && left >= 14 && !memcmp(p + 5, scs64, sizeof(scs64))) {
 		*key = addr + 14 + disp32(p + 10) - 8;
-		return "libscs's trampoline";
+		return sc_shape_libscs;
 	}
 	if (!is64 && left >= 24 && !memcmp(p + 5, scs32, sizeof(scs32))) {
 		*key = (uint32_t)(addr + 13 + disp32(p + 20) - 4);
-		return "libscs's trampoline";
+		return sc_shape_libscs;
 	}
 	return NULL;
 }
