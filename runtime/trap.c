@@ -62,7 +62,13 @@ static int is_point(uintptr_t a)
 }
 
 /* Waits until the int3 at a is gone; 0 when it stays and no batch is in
- * flight (someone else's int3 on our site). */
+ * flight (someone else's int3 on our site).  A batch (x86.c) sets
+ * in_flight before its int3s and clears it after its last first byte and
+ * the gen increment; so "no batch" needs in_flight 0 read after the int3
+ * was seen, the int3 still there after that, and gen unchanged: a batch
+ * that ended in between (its first byte written just after our first
+ * look) would otherwise pass for a foreign int3, and the thread would
+ * resume in the middle of the new instruction. */
 static int wait_patched(uintptr_t a)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -76,8 +82,16 @@ static int wait_patched(uintptr_t a)
 				atomic_fetch_add(&scs_rt.traps_late, 1);
 			return 1;
 		}
-		if (!atomic_load(&scs_rt.in_flight))
-			return 0;
+		if (!atomic_load(&scs_rt.in_flight)) {
+			if (*(volatile uint8_t *)a != 0xcc) {
+				atomic_fetch_add(&scs_rt.traps_late, 1);
+				return 1;
+			}
+			if (!atomic_load(&scs_rt.in_flight) &&
+			    atomic_load(&scs_rt.gen) == g)
+				return 0;
+			continue;
+		}
 		first = 0;
 		atomic_fetch_add(&scs_rt.waiters, 1);
 		syscall(SYS_futex, &scs_rt.gen, FUTEX_WAIT_PRIVATE, g, &ts,
