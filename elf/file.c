@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -136,6 +137,30 @@ static int open_regular(const char *path, struct stat *st,
 	return fd;
 }
 
+/* The buffer for a file's bytes: freed with free().  A fresh buffer's
+ * pages are faulted in, zeroed and charged one 4 KiB page at a time as
+ * pread fills them, which cost more than the copy itself (a third of a
+ * check of kvm.ko).  From 2 MiB on, the buffer is aligned so that each
+ * whole 2 MiB of it can be one transparent huge page (where the kernel
+ * offers them: "madvise" or "always" in
+ * /sys/kernel/mm/transparent_hugepage/enabled; elsewhere the advice is
+ * ignored); the tail past the last whole 2 MiB stays in small pages, so
+ * the buffer holds no more memory than the file.  Measured on kvm.ko
+ * (2.7 MB): 13.8 -> 11.8 ms of CPU; amdgpu.ko (28 MB): 70 -> 46 ms. */
+#define HUGE_PAGE (2u << 20)
+
+static char *file_buffer(size_t size)
+{
+	void *buf;
+
+	if (size < HUGE_PAGE)
+		return malloc(size + 1);
+	if (posix_memalign(&buf, HUGE_PAGE, size + 1))
+		return NULL;
+	(void)madvise(buf, size & ~(size_t)(HUGE_PAGE - 1), MADV_HUGEPAGE);
+	return buf;
+}
+
 int sc_file_read(const char *path, size_t max, char **data, size_t *size,
 		 struct stat *st, struct sc_err *err)
 {
@@ -146,7 +171,7 @@ int sc_file_read(const char *path, size_t max, char **data, size_t *size,
 	if (fd < 0)
 		return -1;
 	ret = check_size(fd, st, max, err);
-	if (!ret && !(buf = malloc((size_t)st->st_size + 1)))
+	if (!ret && !(buf = file_buffer((size_t)st->st_size)))
 		ret = sc_errf(err, "out of memory");
 	if (!ret) {
 		sc_test_hook("read");
