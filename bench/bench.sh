@@ -12,6 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tests/real/fetch.sh"
 source "$root/tests/real/vmlinux-fetch.sh"
 SCSTOOL=${SCSTOOL:-$root/scstool}
+FLOOR=${FLOOR:-$root/build/bench/floor}
 # The corpus runs from inside its folder: the binary's path must be absolute.
 case $SCSTOOL in /*) ;; *) SCSTOOL=$root/$SCSTOOL ;; esac
 OUT=$root/bench/out
@@ -378,6 +379,36 @@ bench_write() {
 	done
 }
 
+# The floor (bench/floor.c, built by make bench): the libraries alone,
+# linked as ./scstool is, with one decode each; against objtool on the
+# median module, the best ratio any scstool using them could reach there.
+bench_floor() {
+	local rel=$1 runs=$2 name=${1##*/} i args r w m ow orss what
+	FLOOR_ROWS=()
+	[ -x "$FLOOR" ] || die "no $FLOOR (make bench builds it)"
+	for args in "" "capstone" "capstone zydis"; do
+		: >"$OUT/floor.runs"
+		for ((i = 0; i < runs; i++)); do
+			r=$(run1 "$FLOOR" $args) || die "runone failed"
+			[ "${r##* }" = 0 ] || die "bench/floor.c failed ($args)"
+			echo "$r" >>"$OUT/floor.runs"
+		done
+		w=$(cut -d' ' -f1 "$OUT/floor.runs" | minimum)
+		m=$(cut -d' ' -f3 "$OUT/floor.runs" | median)
+		case $args in
+		"") what="start, load and link the libraries" ;;
+		capstone) what="and decode one call with Capstone" ;;
+		*) what="and one more with Zydis" ;;
+		esac
+		FLOOR_ROWS+=("$(printf '  %-44s %9s %12s' "$what" "$(ms "$w")" "$(mib "$m")")")
+	done
+	ow=$(cut -d' ' -f1 "$OUT/ot.$name.runs" | minimum)
+	orss=$(cut -d' ' -f3 "$OUT/ot.$name.runs" | median)
+	FLOOR_ROWS+=("$(printf '  %-44s %9s %12s' "objtool on $name" "$(ms "$ow")" "$(mib "$orss")")")
+	FLOOR_ROWS+=("$(printf '  %-44s %9s %12s' "best ratio reachable on $name" \
+		"$(ratio "$ow" "$w")" "$(ratio "$orss" "$m")")")
+}
+
 # Peak RSS against file size, from the module runs: one row per module.
 rss_rows() {
 	local rel f kb rss base
@@ -426,6 +457,11 @@ print_table() {
 	printf '  %-28s %10s %12s %10s\n' module file "peak RSS" "(RSS-start)/file"
 	printf '%s\n' "${RSS_ROWS[@]}"
 	echo
+	echo "the floor: the libraries alone, linked as scstool is (bench/floor.c), $MODULE_RUNS runs:"
+	printf '  %-44s %9s %12s\n' "" "wall min" "peak RSS"
+	printf '%s\n' "${FLOOR_ROWS[@]}"
+	echo "  (no scstool can start, link and decode below this while it uses these libraries)"
+	echo
 	printf '%-50s %12s %12s %10s\n' "" "sweep" "Capstone 4" "cs/sweep"
 	printf '%s\n' "${SWEEP_ROWS[@]}"
 	echo "(decoding only; the sweep is Zydis 4 with scstool's fallback, ratio > 1:" \
@@ -453,9 +489,11 @@ main() {
 	for rel in "${MODULES[@]}"; do
 		bench_module "$rel" "$MODULE_RUNS"
 		cp "$OUT/sc.runs" "$OUT/sc.${rel##*/}.runs"
+		cp "$OUT/ot.runs" "$OUT/ot.${rel##*/}.runs"
 	done
 	bench_phases "$KVM" "$MODULE_RUNS"
 	rss_rows
+	bench_floor "$MEDIAN_MOD" "$MODULE_RUNS"
 	bench_write
 	bench_corpus
 	bench_sweep
