@@ -38,7 +38,8 @@ struct walk {
 	const struct sc_symbols *syms;
 	const struct sc_check_opts *opts;
 	struct sc_result *res;
-	struct sc_decoder dec;
+	struct sc_decoders *decoders;
+	struct sc_decoder *dec;		/* of decoders, for this object */
 	struct sc_probe *probes;
 	size_t nprobes;
 	struct sc_err *err;	/* why the walk stopped */
@@ -341,7 +342,7 @@ static int arch_rules(struct walk *w, struct sc_site *site)
 	struct sc_site_view v = {
 		.kind = site->kind, .reloc_type = site->reloc_type,
 		.offset = site->offset, .ehdr = &w->obj->ehdr,
-		.detail = w->dec.detail, .insn = site->insn,
+		.detail = w->dec->detail, .insn = site->insn,
 		.trampoline = w->obj->symbols[site->tramp].name,
 		.report = arch_report, .ctx = &a, .err = w->err,
 	};
@@ -438,7 +439,7 @@ static int visit_got(struct walk *w, const struct ref *r)
 
 	if (sc_section_bytes(w->obj, r->section, &bytes, &size, w->err))
 		return -1;
-	insn = sc_decode_detail(&w->dec, bytes, size, r->got_start);
+	insn = sc_decode_detail(w->dec, bytes, size, r->got_start);
 	if (!insn)
 		return note_ref(w, r, SC_RULE_GOT_INDIRECT, "an undecodable "
 				"indirect branch through the GOT to");
@@ -594,7 +595,7 @@ static int visit_branch(struct walk *w, const struct ref *r)
 		return -1;
 	if (!p->found)
 		return undecodable(w, r, bytes, size, p->stuck);
-	insn = sc_decode_detail(&w->dec, bytes, size, p->start);
+	insn = sc_decode_detail(w->dec, bytes, size, p->start);
 	if (insn)
 		v = arch->classify(insn, r->rel.type,
 				   sc_arch_reloc(arch, r->rel.type),
@@ -708,7 +709,7 @@ static int resolved_one(struct walk *w, const struct sc_resolved *b)
 
 	if (sc_section_bytes(w->obj, b->section, &bytes, &size, w->err))
 		return -1;
-	insn = sc_decode_detail(&w->dec, bytes, size, b->offset);
+	insn = sc_decode_detail(w->dec, bytes, size, b->offset);
 	if (insn)
 		sc_insn_text(insn, text, sizeof(text));
 	return add(w, SC_RULE_RESOLVED_BRANCH, b->section, b->offset, b->tramp,
@@ -726,7 +727,7 @@ static int resolved(struct walk *w)
 	size_t n, i;
 	int ret = 0;
 
-	if (sc_find_resolved(w->obj, w->syms, w->res->arch, &w->dec, &v, &n,
+	if (sc_find_resolved(w->obj, w->syms, w->res->arch, w->dec, &v, &n,
 			     w->err))
 		return -1;
 	for (i = 0; i < n && !ret; i++)
@@ -743,14 +744,15 @@ static int walk_refs(struct walk *w, struct ref *refs, size_t n,
 
 	if (find_branches(w, refs, n, err))
 		return -1;
-	if (sc_decoder_open(&w->dec, w->res->arch->cs_arch,
-			    sc_arch_cs_mode(w->res->arch, &w->obj->ehdr), err))
+	w->dec = sc_decoders_get(w->decoders, w->res->arch->cs_arch,
+				 sc_arch_cs_mode(w->res->arch, &w->obj->ehdr),
+				 err);
+	if (!w->dec)
 		return -1;
 	for (i = 0; i < n && !ret; i++)
 		ret = visit(w, &refs[i]);
 	if (!ret)
 		ret = resolved(w);
-	sc_decoder_close(&w->dec);
 	return ret;
 }
 
@@ -789,11 +791,12 @@ static int lto_object(struct walk *w)
 }
 
 int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
-		    const struct sc_check_opts *opts, struct sc_result *res,
+		    const struct sc_check_opts *opts,
+		    struct sc_decoders *decoders, struct sc_result *res,
 		    struct sc_err *err)
 {
 	struct walk w = { .obj = obj, .syms = syms, .opts = opts, .res = res,
-			  .err = err };
+			  .decoders = decoders, .err = err };
 	struct ref *refs;
 	size_t n;
 	int ret;

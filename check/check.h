@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "../arch/arch.h"
+#include "../decode/decode.h"
 #include "../elf/object.h"
 #include "policy.h"
 #include "rules.h"
@@ -76,9 +77,12 @@ struct sc_check_opts {
 	const struct sc_policy *policy;
 };
 
-/* Finds and classifies every reference to a trampoline in obj. */
+/* Finds and classifies every reference to a trampoline in obj.  The
+ * decoder comes from decoders (opened there on first use, kept there):
+ * the caller's thread's set, reused from object to object. */
 int sc_check_object(const struct sc_object *obj, const struct sc_symbols *syms,
-		    const struct sc_check_opts *opts, struct sc_result *res,
+		    const struct sc_check_opts *opts,
+		    struct sc_decoders *decoders, struct sc_result *res,
 		    struct sc_err *err);
 void sc_result_free(struct sc_result *res);
 

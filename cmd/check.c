@@ -36,6 +36,7 @@ struct check_opts {
 /* Everything known about one file while it is checked. */
 struct job {
 	const struct check_opts *opts;
+	struct sc_worker *worker;	/* this thread's, kept across files */
 	const char *path;
 	FILE *err;
 	struct sc_object obj;
@@ -63,7 +64,8 @@ static int analyse(struct job *j)
 	if (sc_symbols_build(&j->syms, &j->obj, &e))
 		return fail(j, &e);
 	sc_phase_mark(j->ph, "symbols");
-	if (sc_check_object(&j->obj, &j->syms, &j->opts->check, &j->res, &e) ||
+	if (sc_check_object(&j->obj, &j->syms, &j->opts->check,
+			    &j->worker->decoders, &j->res, &e) ||
 	    sc_table_from_sites(&j->res, &j->found, &j->nfound, &e))
 		return fail(j, &e);
 	sc_phase_mark(j->ph, "sites");
@@ -200,11 +202,13 @@ static void print_timings(const struct job *j)
 	sc_print_line(j->err, "scstool: timings: %s: %s", j->path, line);
 }
 
-static int check_file(const void *ctx, const struct sc_input *in,
-		      FILE *out, FILE *err, void **record)
+static int check_file(const void *ctx, struct sc_worker *worker,
+		      const struct sc_input *in, FILE *out, FILE *err,
+		      void **record)
 {
 	const char *path = in->name;
-	struct job j = { .opts = ctx, .path = path, .err = err };
+	struct job j = { .opts = ctx, .worker = worker, .path = path,
+			 .err = err };
 	struct sc_phases ph;
 	struct sc_err e;
 	int status;

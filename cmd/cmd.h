@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "../check/policy.h"	/* enum sc_exit */
+#include "../decode/decode.h"
 #include "inputs.h"
 
 /* The commands (cmd/main.c lists them with their options). */
@@ -21,12 +22,21 @@ int cmd_version(int argc, char **argv);
  * returns the usage exit status. */
 int sc_unknown_command(const char *name);
 
+/* What one worker thread keeps from file to file and never shares: what
+ * costs more to build again for each file than to keep (decoders). */
+struct sc_worker {
+	struct sc_decoders decoders;
+};
+
 /* Runs fn on each of n inputs (cmd/inputs.h: files and archive members)
  * on up to jobs threads; each call writes its messages to its own
  * streams, printed in input order, and may leave a record in records[i]
- * (when records is not NULL).  Returns the worst exit status. */
-typedef int (*sc_file_fn)(const void *ctx, const struct sc_input *in,
-			  FILE *out, FILE *err, void **record);
+ * (when records is not NULL).  Each call gets its thread's worker, which
+ * sc_run_files frees when the thread is done.  Returns the worst exit
+ * status. */
+typedef int (*sc_file_fn)(const void *ctx, struct sc_worker *worker,
+			  const struct sc_input *in, FILE *out, FILE *err,
+			  void **record);
 int sc_run_files(sc_file_fn fn, const void *ctx,
 		 const struct sc_input *inputs, int n, int jobs,
 		 void **records);

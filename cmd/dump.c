@@ -166,8 +166,9 @@ static int dump_object(const struct dump_opts *o, const char *path,
 	return 0;
 }
 
-static int dump_file(const void *ctx, const struct sc_input *in,
-		     FILE *out, FILE *err, void **record)
+static int dump_file(const void *ctx, struct sc_worker *worker,
+		     const struct sc_input *in, FILE *out, FILE *err,
+		     void **record)
 {
 	const char *path = in->name;
 	const struct dump_opts *o = ctx;
@@ -176,6 +177,8 @@ static int dump_file(const void *ctx, const struct sc_input *in,
 	const struct sc_arch *arch;
 	struct sc_err e, oom;
 	int status = SC_EXIT_OK;
+
+	(void)worker;	/* its decoders serve check and lint only */
 
 	*record = f;
 	if (!f) {

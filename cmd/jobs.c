@@ -22,7 +22,7 @@ struct pool {
 	struct slot *slots;
 };
 
-static void run_one(struct pool *p, int i)
+static void run_one(struct pool *p, struct sc_worker *w, int i)
 {
 	struct slot *s = &p->slots[i];
 	FILE *out = open_memstream(&s->out, &s->out_len);
@@ -36,7 +36,7 @@ static void run_one(struct pool *p, int i)
 		s->status = SC_EXIT_USAGE;
 		return;
 	}
-	s->status = p->fn(p->ctx, &p->inputs[i], out, err, &s->record);
+	s->status = p->fn(p->ctx, w, &p->inputs[i], out, err, &s->record);
 	fclose(out);
 	fclose(err);
 }
@@ -44,10 +44,13 @@ static void run_one(struct pool *p, int i)
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	struct sc_worker w;
 	int i;
 
+	sc_decoders_init(&w.decoders);
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
-		run_one(p, i);
+		run_one(p, &w, i);
+	sc_decoders_close(&w.decoders);
 	return NULL;
 }
 

@@ -118,13 +118,16 @@ static int analyse(struct job *j)
 	return SC_EXIT_OK;
 }
 
-static int verify_file(const void *ctx, const struct sc_input *in,
-		       FILE *out, FILE *err, void **record)
+static int verify_file(const void *ctx, struct sc_worker *worker,
+		       const struct sc_input *in, FILE *out, FILE *err,
+		       void **record)
 {
 	const char *path = in->name;
 	struct job j = { .opts = ctx, .path = path, .out = out, .err = err };
 	struct sc_err e;
 	int status;
+
+	(void)worker;	/* its decoders serve check and lint only */
 
 	j.record = calloc(1, sizeof(*j.record));
 	*record = j.record;

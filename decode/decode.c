@@ -1,7 +1,15 @@
 #include "decode.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct sc_decoders_slot {
+	struct sc_decoders_slot *next;
+	cs_arch arch;
+	cs_mode mode;
+	struct sc_decoder dec;
+};
 
 static int open_handle(csh *h, cs_insn **insn, cs_arch arch, cs_mode mode,
 		       struct sc_err *err)
@@ -57,6 +65,47 @@ const cs_insn *sc_decode_detail_at(struct sc_decoder *d, const uint8_t *bytes,
 	if (!cs_disasm_iter(d->detail, &code, &left, &addr, d->detail_insn))
 		return NULL;
 	return d->detail_insn;
+}
+
+void sc_decoders_init(struct sc_decoders *set)
+{
+	set->first = NULL;
+}
+
+struct sc_decoder *sc_decoders_get(struct sc_decoders *set, cs_arch arch,
+				   cs_mode mode, struct sc_err *err)
+{
+	struct sc_decoders_slot *s;
+
+	for (s = set->first; s; s = s->next)
+		if (s->arch == arch && s->mode == mode)
+			return &s->dec;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		sc_errf(err, "out of memory");
+		return NULL;
+	}
+	if (sc_decoder_open(&s->dec, arch, mode, err)) {
+		free(s);
+		return NULL;
+	}
+	s->arch = arch;
+	s->mode = mode;
+	s->next = set->first;
+	set->first = s;
+	return &s->dec;
+}
+
+void sc_decoders_close(struct sc_decoders *set)
+{
+	struct sc_decoders_slot *s, *next;
+
+	for (s = set->first; s; s = next) {
+		next = s->next;
+		sc_decoder_close(&s->dec);
+		free(s);
+	}
+	set->first = NULL;
 }
 
 void sc_insn_text(const cs_insn *insn, char *buf, size_t len)

@@ -100,6 +100,7 @@ static void exercise(const char *path, const struct sc_object *obj,
 	struct sc_report_file f = { 0 }, t = { 0 };
 	struct sc_symbols syms;
 	struct sc_result res = { 0 };
+	struct sc_decoders decoders;
 	struct sc_table_image img;
 	struct sc_entry *found = NULL, *old = NULL;
 	size_t nfound = 0, nold = 0;
@@ -113,7 +114,8 @@ static void exercise(const char *path, const struct sc_object *obj,
 		exercise_linked(&in);
 		exercise_verify(&in);
 	}
-	if (!sc_check_object(obj, &syms, &opts, &res, &err) &&
+	sc_decoders_init(&decoders);
+	if (!sc_check_object(obj, &syms, &opts, &decoders, &res, &err) &&
 	    !sc_table_from_sites(&res, &found, &nfound, &err)) {
 		if (!sc_report_from_check(&f, &in, &res, &err))
 			sc_report_file_free(&f);
@@ -128,6 +130,7 @@ static void exercise(const char *path, const struct sc_object *obj,
 		sc_report_file_free(&t);
 	free(found);
 	free(old);
+	sc_decoders_close(&decoders);
 	sc_result_free(&res);
 	sc_symbols_free(&syms);
 }
