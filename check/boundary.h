@@ -1,7 +1,10 @@
 /* Instruction boundaries for relocated fields: which instruction holds
- * each field, found by decoding from the covering function's start.  The
- * sweeps of different functions are independent, so they may run on
- * several threads; the answers do not depend on how many. */
+ * each field, found by decoding from the nearest known instruction start
+ * before it: a code symbol's start, a data run's end, or on x86-64 an
+ * instruction start that one of the kernel's tables names (__jump_table,
+ * __ex_table, .altinstructions, __bug_table).  The sweeps are
+ * independent, so they may run on several threads; the answers do not
+ * depend on how many. */
 #ifndef SC_CHECK_BOUNDARY_H
 #define SC_CHECK_BOUNDARY_H
 
