@@ -564,6 +564,7 @@ int sc_reloc_iter_init(struct sc_reloc_iter *it, const struct sc_object *obj,
 	it->obj = obj;
 	it->relsec = relsec;
 	it->rela = s->shdr.sh_type == SHT_RELA;
+	it->nsymbols = obj->nsymbols;
 	it->count = s->shdr.sh_size / s->shdr.sh_entsize;
 	if (target_size(obj, s->shdr.sh_info, &it->target_size, err))
 		return -1;
@@ -634,8 +635,8 @@ static int implicit_addend(const struct sc_reloc_iter *it,
 	return 0;
 }
 
-int sc_reloc_iter_next(struct sc_reloc_iter *it, struct sc_reloc *rel,
-		       struct sc_err *err)
+int sc_reloc_iter_next_any(struct sc_reloc_iter *it, struct sc_reloc *rel,
+			   struct sc_err *err)
 {
 	const struct sc_object *obj = it->obj;
 	GElf_Rela rela;

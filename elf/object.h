@@ -68,6 +68,7 @@ struct sc_reloc_iter {
 	/* ELF64 RELA: libelf's data, already in memory form (elf_getdata
 	 * converts byte order), read without gelf's per-entry call. */
 	const Elf64_Rela *rela64;
+	size_t nsymbols;	/* obj's, for the inline bound check */
 };
 
 /* Validates the size bytes at image, which the caller keeps unchanged
@@ -114,7 +115,30 @@ bool sc_is_exec_section(const struct sc_section *sec);
  * returns 1 with *rel filled, 0 at the end, -1 on a malformed entry. */
 int sc_reloc_iter_init(struct sc_reloc_iter *it, const struct sc_object *obj,
 		       size_t relsec, struct sc_err *err);
-int sc_reloc_iter_next(struct sc_reloc_iter *it, struct sc_reloc *rel,
-		       struct sc_err *err);
+int sc_reloc_iter_next_any(struct sc_reloc_iter *it, struct sc_reloc *rel,
+			   struct sc_err *err);
+
+/* The scans call this once per relocation of the file (5.5 M over the
+ * corpus), so the common case is inline: a valid entry of libelf's
+ * converted ELF64 RELA array.  Everything else (the end, REL, ELF32, an
+ * entry out of bounds and its message) is sc_reloc_iter_next_any's. */
+static inline int sc_reloc_iter_next(struct sc_reloc_iter *it,
+				     struct sc_reloc *rel, struct sc_err *err)
+{
+	const Elf64_Rela *e;
+
+	if (!it->rela64 || it->index >= it->count)
+		return sc_reloc_iter_next_any(it, rel, err);
+	e = &it->rela64[it->index];
+	if (ELF64_R_SYM(e->r_info) >= it->nsymbols ||
+	    e->r_offset >= it->target_size)
+		return sc_reloc_iter_next_any(it, rel, err);
+	it->index++;
+	rel->offset = e->r_offset;
+	rel->addend = e->r_addend;
+	rel->type = ELF64_R_TYPE(e->r_info);
+	rel->sym = ELF64_R_SYM(e->r_info);
+	return 1;
+}
 
 #endif
