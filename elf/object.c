@@ -247,17 +247,66 @@ static Elf_Data *find_xindex_data(const struct sc_object *obj)
 	return NULL;
 }
 
-static int load_symbol(struct sc_object *obj, Elf_Data *data,
-		       Elf_Data *xdata, size_t i, struct sc_err *err)
+/* The symbol table as load_symbol reads it.  An object has hundreds of
+ * thousands of symbols over the corpus, and a gelf_getsymshndx and an
+ * elf_strptr call for each cost more than the rest of its loading: where
+ * libelf's data allows, the symbols come straight from its converted
+ * Elf64_Sym array and the names from the string table's bytes, with the
+ * checks those calls make; elsewhere (ELF32, SHT_SYMTAB_SHNDX, a
+ * compressed or split string table) through the calls. */
+struct symtab_view {
+	Elf_Data *data, *xdata;
+	size_t strtab;
+	const Elf64_Sym *sym64;		/* or NULL: gelf_getsymshndx */
+	const char *names;		/* or NULL: elf_strptr */
+	size_t names_end;		/* valid name offsets: below it */
+};
+
+static void view_symbols(const struct sc_object *obj, struct symtab_view *v)
+{
+	const struct sc_section *str = &obj->sections[v->strtab];
+	Elf_Data *d = v->data;
+	const char *last;
+
+	if (obj->ehdr.e_ident[EI_CLASS] == ELFCLASS64 && !v->xdata &&
+	    d->d_type == ELF_T_SYM && d->d_buf &&
+	    d->d_size / sizeof(Elf64_Sym) >= obj->nsymbols &&
+	    !((uintptr_t)d->d_buf % _Alignof(Elf64_Sym)))
+		v->sym64 = d->d_buf;
+	if (str->shdr.sh_flags & SHF_COMPRESSED)
+		return;
+	d = elf_getdata(str->scn, NULL);
+	if (!d || !d->d_buf || d->d_size != str->shdr.sh_size ||
+	    elf_getdata(str->scn, d))
+		return;
+	/* elf_strptr accepts an offset with a NUL at or after it. */
+	last = memrchr(d->d_buf, '\0', d->d_size);
+	if (!last)
+		return;
+	v->names = d->d_buf;
+	v->names_end = (size_t)(last - v->names) + 1;
+}
+
+static const char *symbol_name(const struct sc_object *obj,
+			       const struct symtab_view *v, size_t off)
+{
+	if (!v->names)
+		return elf_strptr(obj->elf, v->strtab, off);
+	return off < v->names_end ? v->names + off : NULL;
+}
+
+static int load_symbol(struct sc_object *obj, const struct symtab_view *v,
+		       size_t i, struct sc_err *err)
 {
 	struct sc_symbol *s = &obj->symbols[i];
-	size_t strtab = obj->sections[obj->symtab].shdr.sh_link;
 	Elf32_Word xndx = 0;
 
-	if (!gelf_getsymshndx(data, xdata, (int)i, &s->sym, &xndx))
+	if (v->sym64)
+		s->sym = v->sym64[i];
+	else if (!gelf_getsymshndx(v->data, v->xdata, (int)i, &s->sym, &xndx))
 		return sc_errf(err, "cannot read symbol %zu: %s", i,
 			       elf_errmsg(-1));
-	s->name = elf_strptr(obj->elf, strtab, s->sym.st_name);
+	s->name = symbol_name(obj, v, s->sym.st_name);
 	if (!s->name)
 		return sc_errf(err, "symbol %zu: name offset 0x%x out of range",
 			       i, s->sym.st_name);
@@ -274,7 +323,7 @@ static int load_symbol(struct sc_object *obj, Elf_Data *data,
 static int load_symbols(struct sc_object *obj, struct sc_err *err)
 {
 	const struct sc_section *st;
-	Elf_Data *data, *xdata;
+	struct symtab_view v = { 0 };
 	size_t i;
 
 	if (find_symtab(obj, err))
@@ -294,10 +343,11 @@ static int load_symbols(struct sc_object *obj, struct sc_err *err)
 	    obj->sections[st->shdr.sh_link].shdr.sh_type != SHT_STRTAB)
 		return sc_errf(err, "symbol table's string table (section %u) "
 			       "is not a string table", st->shdr.sh_link);
-	data = elf_getdata(st->scn, NULL);
-	if (!data)
+	v.data = elf_getdata(st->scn, NULL);
+	if (!v.data)
 		return elf_failure(err, "cannot read the symbol table");
-	xdata = find_xindex_data(obj);
+	v.xdata = find_xindex_data(obj);
+	v.strtab = st->shdr.sh_link;
 	obj->nsymbols = st->shdr.sh_size / st->shdr.sh_entsize;
 	if (st->shdr.sh_info > obj->nsymbols)
 		return sc_errf(err, "symbol table: first global symbol %u is "
@@ -307,8 +357,9 @@ static int load_symbols(struct sc_object *obj, struct sc_err *err)
 			      sizeof(*obj->symbols));
 	if (!obj->symbols)
 		return sc_errf(err, "out of memory");
+	view_symbols(obj, &v);
 	for (i = 0; i < obj->nsymbols; i++)
-		if (load_symbol(obj, data, xdata, i, err))
+		if (load_symbol(obj, &v, i, err))
 			return -1;
 	return 0;
 }
