@@ -188,21 +188,55 @@ static int add_starts(struct sc_symbols *s, size_t *cap,
 	return 0;
 }
 
-/* Code starts (in code sections) and data ends, sorted and unique. */
+/* Merges the sorted runs v[0..a) and v[a..n) through tmp. */
+static void merge(struct sc_func *v, size_t a, size_t n, struct sc_func *tmp)
+{
+	size_t i = 0, j = a, k = 0;
+
+	if (!a || a == n || func_cmp(&v[a - 1], &v[a]) <= 0)
+		return;
+	while (i < a && j < n)
+		tmp[k++] = func_cmp(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	while (i < a)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+/* Code starts (in code sections) and data ends, sorted and unique.  The
+ * starts come in runs already sorted (the code symbols, the labels, the
+ * mapping symbols): merged, not sorted again, as a second sort of every
+ * function's start cost as much as the first. */
 static int anchors(struct sc_symbols *s, const struct gather *g)
 {
-	size_t cap = 0, i, out = 0;
+	size_t cap = 0, i, out = 0, run[3];
+	struct sc_func *tmp;
 
-	if (add_starts(s, &cap, s->funcs.v, s->funcs.n) ||
-	    add_starts(s, &cap, s->labels, s->nlabels) ||
-	    add_starts(s, &cap, g->v[ROLE_MAP_CODE], g->n[ROLE_MAP_CODE]))
+	if (add_starts(s, &cap, s->funcs.v, s->funcs.n))
 		return -1;
+	run[0] = s->nanchors;
+	if (add_starts(s, &cap, s->labels, s->nlabels))
+		return -1;
+	run[1] = s->nanchors;
+	if (add_starts(s, &cap, g->v[ROLE_MAP_CODE], g->n[ROLE_MAP_CODE]))
+		return -1;
+	run[2] = s->nanchors;
 	for (i = 0; i < s->data.n; i++)
 		if (add_anchor(s, &cap, s->data.v[i].shndx,
 			       s->data.v[i].start + s->data.v[i].size))
 			return -1;
-	if (s->nanchors)
-		qsort(s->anchors, s->nanchors, sizeof(*s->anchors), func_cmp);
+	/* Nested data runs end out of order. */
+	if (s->nanchors > run[2])
+		qsort(s->anchors + run[2], s->nanchors - run[2],
+		      sizeof(*s->anchors), func_cmp);
+	tmp = malloc(s->nanchors * sizeof(*tmp) + 1);
+	if (!tmp)
+		return -1;
+	merge(s->anchors, run[0], run[1], tmp);
+	merge(s->anchors, run[1], run[2], tmp);
+	merge(s->anchors, run[2], s->nanchors, tmp);
+	free(tmp);
 	for (i = 0; i < s->nanchors; i++)
 		if (!out || func_cmp(&s->anchors[out - 1], &s->anchors[i]))
 			s->anchors[out++] = s->anchors[i];
@@ -215,8 +249,11 @@ static int collect_keys(struct sc_symbols *s)
 	const struct sc_object *obj = s->obj;
 	size_t i, cap = 0;
 
+	/* The first byte first: a call per symbol cost more than the
+	 * test, and few names start with '_'. */
 	for (i = 1; i < obj->nsymbols; i++)
-		if (!strncmp(obj->symbols[i].name, SC_KEY_PREFIX,
+		if (obj->symbols[i].name[0] == '_' &&
+		    !strncmp(obj->symbols[i].name, SC_KEY_PREFIX,
 			     sizeof(SC_KEY_PREFIX) - 1)) {
 			if (sc_grow(&s->keys, &cap, s->nkeys + 1,
 				    sizeof(*s->keys)))
