@@ -154,8 +154,7 @@ static bool *mark_trampolines(const struct sc_object *obj)
 	if (!mark)
 		return NULL;
 	for (i = 1; i < obj->nsymbols; i++)
-		mark[i] = !strncmp(obj->symbols[i].name, SC_TRAMP_PREFIX,
-				   sizeof(SC_TRAMP_PREFIX) - 1);
+		mark[i] = sc_is_tramp_name(obj->symbols[i].name);
 	return mark;
 }
 

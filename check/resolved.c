@@ -51,9 +51,8 @@ static int trampolines(const struct sc_object *obj, struct sc_func **v,
 	for (i = 1; i < obj->nsymbols; i++) {
 		const struct sc_symbol *s = &obj->symbols[i];
 
-		if (strncmp(s->name, SC_TRAMP_PREFIX,
-			    sizeof(SC_TRAMP_PREFIX) - 1) ||
-		    !s->shndx || s->shndx >= obj->nsections ||
+		if (!sc_is_tramp_name(s->name) || !s->shndx ||
+		    s->shndx >= obj->nsections ||
 		    s->sym.st_shndx == SHN_ABS ||
 		    s->sym.st_shndx == SHN_COMMON ||
 		    !sc_is_exec_section(&obj->sections[s->shndx]))

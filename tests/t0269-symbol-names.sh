@@ -5,7 +5,8 @@
 # elf_strptr: t0030, t0062).  The checks must be elf_strptr's: a name
 # offset past the table, or one with no NUL at or after it, is one error
 # line (exit 2), a name that ends before the table's last NUL is read,
-# and every name is the one readelf shows.
+# and every name is the one readelf shows.  And which names are
+# trampolines: those that start with __SCT__, and no other.
 source "$(dirname "$0")/lib.sh"
 source "$TEST_ROOT/tests/helpers.sh"
 
@@ -56,5 +57,12 @@ expect "a name offset inside another name reads its tail (SCT__foo: no trampolin
 	scx 0 lint -v --format json suffix.o &&
 	! jq -r ".files[].sites[].trampoline" out | grep -qx "__SCT__foo" &&
 	readelf -sW suffix.o | grep -q " SCT__foo$"'
+
+# The trampoline test itself (check/symbols.h, sc_is_tramp_name).
+expect "of seven calls to names near __SCT__, only the one to __SCT__foo is a site" '
+	build gcc trampnames.S names.o &&
+	scx 0 lint --module --format json names.o &&
+	[ "$(jq -r ".files[].sites[].trampoline" out)" = __SCT__foo ] &&
+	[ "$(readelf -rW names.o | grep -c "R_X86_64_PLT32\|R_X86_64_PC32")" -eq 7 ]'
 
 done_testing
