@@ -169,9 +169,7 @@ static int collect_from(const struct sc_object *obj, size_t relsec,
 
 	if (sc_reloc_iter_init(&it, obj, relsec, err))
 		return -1;
-	while ((r = sc_reloc_iter_next(&it, &rel, err)) > 0) {
-		if (!mark[rel.sym])
-			continue;
+	while ((r = sc_reloc_iter_next_in(&it, mark, &rel, err)) > 0) {
 		if (sc_grow(refs, cap, *n + 1, sizeof(**refs)))
 			return sc_errf(err, "out of memory");
 		(*refs)[(*n)++] = (struct ref){ .section = target, .rel = rel };

@@ -727,3 +727,27 @@ int sc_reloc_iter_next_any(struct sc_reloc_iter *it, struct sc_reloc *rel,
 		return -1;
 	return 1;
 }
+
+int sc_reloc_iter_next_in(struct sc_reloc_iter *it, const bool *want,
+			  struct sc_reloc *rel, struct sc_err *err)
+{
+	const Elf64_Rela *e = it->rela64;
+	size_t i = it->index, n = it->count, nsym = it->nsymbols;
+	uint64_t size = it->target_size;
+	int r;
+
+	/* Over libelf's converted array, in registers: stop at an entry
+	 * that is wanted or bad, which sc_reloc_iter_next then reads. */
+	if (e) {
+		for (; i < n; i++) {
+			uint64_t sym = ELF64_R_SYM(e[i].r_info);
+
+			if (sym >= nsym || e[i].r_offset >= size || want[sym])
+				break;
+		}
+		it->index = i;
+	}
+	while ((r = sc_reloc_iter_next(it, rel, err)) > 0 && !want[rel->sym])
+		;
+	return r;
+}

@@ -118,6 +118,14 @@ int sc_reloc_iter_init(struct sc_reloc_iter *it, const struct sc_object *obj,
 int sc_reloc_iter_next_any(struct sc_reloc_iter *it, struct sc_reloc *rel,
 			   struct sc_err *err);
 
+/* The next relocation against a symbol i with want[i] set (want has one
+ * entry per symbol of the object); every relocation passed over is
+ * checked as sc_reloc_iter_next checks it, and an error stops the scan
+ * the same way.  The site scan keeps a few relocations of each file's
+ * hundreds of thousands: the skipping loop is the hot one. */
+int sc_reloc_iter_next_in(struct sc_reloc_iter *it, const bool *want,
+			  struct sc_reloc *rel, struct sc_err *err);
+
 /* The scans call this once per relocation of the file (5.5 M over the
  * corpus), so the common case is inline: a valid entry of libelf's
  * converted ELF64 RELA array.  Everything else (the end, REL, ELF32, an

@@ -6,7 +6,10 @@
 # offset past the table, or one with no NUL at or after it, is one error
 # line (exit 2), a name that ends before the table's last NUL is read,
 # and every name is the one readelf shows.  And which names are
-# trampolines: those that start with __SCT__, and no other.
+# trampolines: those that start with __SCT__, and no other.  Then the
+# relocations the site scan passes over (elf/object.c,
+# sc_reloc_iter_next_in: those against other symbols) are checked as
+# the ones it keeps.
 source "$(dirname "$0")/lib.sh"
 source "$TEST_ROOT/tests/helpers.sh"
 
@@ -64,5 +67,18 @@ expect "of seven calls to names near __SCT__, only the one to __SCT__foo is a si
 	scx 0 lint --module --format json names.o &&
 	[ "$(jq -r ".files[].sites[].trampoline" out)" = __SCT__foo ] &&
 	[ "$(readelf -rW names.o | grep -c "R_X86_64_PLT32\|R_X86_64_PC32")" -eq 7 ]'
+
+# .rela.text.key_bar's one relocation is against __SCK__bar: no site.
+keyrel=$(sec_off good.o .rela.text.key_bar)
+expect "the key's relocation is one the site scan passes over" '
+	readelf -rW good.o | grep -A2 "\.rela\.text\.key_bar" | grep -q " __SCK__bar - 4"'
+damaged keyoff && poke keyoff.o "$keyrel" $(le $((0x7fffffff)) 8) && save keyoff
+expect "a passed-over relocation outside its target section: one error line, exit 2" '
+	rejected keyoff.o &&
+	grep -q "\.rela\.text\.key_bar: relocation 0 at offset 0x7fffffff lies outside its target section" err'
+damaged keysym && poke keysym.o $((keyrel + 12)) $(le 32767 4) && save keysym
+expect "a passed-over relocation whose symbol is out of range: one error line, exit 2" '
+	rejected keysym.o &&
+	grep -q "\.rela\.text\.key_bar: relocation 0 refers to symbol 32767, out of range" err'
 
 done_testing
