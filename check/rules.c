@@ -32,11 +32,13 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"not-on-boundary", SC_SEV_ERROR, SC_ON_ALL, true,
 		"the bytes look like a branch (or a table entry points at "
 		"them) but are not an instruction's start when decoded from "
-		"the function's start",
+		"the nearest known instruction start",
 		"The bytes look like `e8 <rel32>` (or a linked file's table "
-		"entry points at them), but decoding from the function's "
-		"start shows they sit inside another instruction. Patching "
-		"them would corrupt that instruction.",
+		"entry points at them), but decoding from the nearest known "
+		"instruction start (a symbol, or an entry of the kernel's "
+		"`__jump_table`, `__ex_table`, `.altinstructions` or "
+		"`__bug_table`) shows they sit inside another instruction. "
+		"Patching them would corrupt that instruction.",
 		"Check the function's symbol and size, and any data placed "
 		"in the code section: the relocation is not on an "
 		"instruction boundary, so it is no call site.",
@@ -45,8 +47,9 @@ const struct sc_rule_info sc_rules[SC_RULE_COUNT] = {
 		"undecodable", SC_SEV_WARNING, SC_ON_X86, true,
 		"an instruction before the site cannot be decoded, so the "
 		"site's boundary is unproven; kept out",
-		"The sweep meets bytes between the function's start and the "
-		"site that are no instruction it knows, so the site's "
+		"The sweep meets bytes between the nearest known instruction "
+		"start and the site that are no instruction it knows, so the "
+		"site's "
 		"boundary is unproven. The site is kept out of the table: it "
 		"still works through the trampoline, it just is not patched "
 		"inline.",
