@@ -211,21 +211,33 @@ static int collect_refs(const struct sc_object *obj, struct ref **refs,
 }
 
 /* A finding at off of section sec, named after the symbol there; -1,
- * with the walk's error set, only when memory runs out. */
+ * with the walk's error set, only when memory runs out.  A rule that is
+ * off costs no name lookup. */
+static int vadd(struct walk *w, enum sc_rule rule, size_t sec, uint64_t off,
+		size_t tramp, const char *fmt, va_list ap)
+{
+	char where[160];
+
+	if (w->opts->policy->severity[rule] == SC_SEV_OFF)
+		return 0;
+	sc_symbols_where(w->syms, sec, off, where, sizeof(where));
+	if (result_vadd(w->res, w->opts->policy, rule, sec, off, tramp, where,
+			fmt, ap))
+		return sc_errf(w->err, "out of memory");
+	return 0;
+}
+
 __attribute__((format(printf, 6, 7)))
 static int add(struct walk *w, enum sc_rule rule, size_t sec, uint64_t off,
 	       size_t tramp, const char *fmt, ...)
 {
-	char where[160];
 	va_list ap;
 	int ret;
 
-	sc_symbols_where(w->syms, sec, off, where, sizeof(where));
 	va_start(ap, fmt);
-	ret = result_vadd(w->res, w->opts->policy, rule, sec, off, tramp,
-			  where, fmt, ap);
+	ret = vadd(w, rule, sec, off, tramp, fmt, ap);
 	va_end(ap);
-	return ret ? sc_errf(w->err, "out of memory") : 0;
+	return ret;
 }
 
 /* A finding about a reference, located at off (the relocation, or the
@@ -260,16 +272,16 @@ __attribute__((format(printf, 4, 5)))
 static int flag(struct walk *w, struct sc_site *site, enum sc_rule rule,
 		const char *fmt, ...)
 {
-	char msg[320];
 	va_list ap;
+	int ret;
 
 	if (sc_rules[rule].unpatchable)
 		site->in_table = false;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ret = vadd(w, rule, site->section, site->insn_start, site->tramp, fmt,
+		   ap);
 	va_end(ap);
-	return add(w, rule, site->section, site->insn_start, site->tramp,
-		   "%s", msg);
+	return ret;
 }
 
 static int check_key(struct walk *w, struct sc_site *site)
