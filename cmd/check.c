@@ -116,8 +116,8 @@ static int write_table(struct job *j)
 	if (sc_table_image(&j->obj, j->arch, j->found, j->nfound, &img, &e))
 		return fail(j, &e);
 	sc_phase_mark(j->ph, "write");
-	ret = sc_write_table(&j->obj, j->opts->output, &img, verify_output, j,
-			     &e);
+	ret = sc_write_table(&j->obj, j->opts->output, &img, &j->worker->spare,
+			     verify_output, j, &e);
 	sc_table_image_free(&img);
 	sc_phase_mark(j->ph, "rename");
 	return ret ? fail(j, &e) : SC_EXIT_OK;

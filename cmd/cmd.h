@@ -7,6 +7,7 @@
 
 #include "../check/policy.h"	/* enum sc_exit */
 #include "../decode/decode.h"
+#include "../elf/file.h"	/* struct sc_spare */
 #include "inputs.h"
 
 /* The commands (cmd/main.c lists them with their options). */
@@ -26,6 +27,7 @@ int sc_unknown_command(const char *name);
  * costs more to build again for each file than to keep (decoders). */
 struct sc_worker {
 	struct sc_decoders decoders;
+	struct sc_spare spare;		/* elf/file.h: for check's writes */
 };
 
 /* Runs fn on each of n inputs (cmd/inputs.h: files and archive members)

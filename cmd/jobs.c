@@ -48,8 +48,13 @@ static void *worker(void *arg)
 	int i;
 
 	sc_decoders_init(&w.decoders);
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+	sc_spare_init(&w.spare);
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n) {
+		/* A spare helps only a file still to come. */
+		w.spare.wanted = atomic_load(&p->next) < p->n;
 		run_one(p, &w, i);
+	}
+	sc_spare_drop(&w.spare);
 	sc_decoders_close(&w.decoders);
 	return NULL;
 }

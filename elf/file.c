@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -219,7 +222,9 @@ void sc_test_hook(const char *point)
  * is created until just after it is renamed or removed, so the handler
  * may try a name that does not exist (harmless), never miss one that
  * does.  Every name it removes starts with ".scstool-". */
-#define SC_LIVE_SLOTS 1100	/* more than -j's limit of 1024 threads */
+/* More than -j's limit of 1024 threads, each with a temporary file and a
+ * spare (struct sc_spare). */
+#define SC_LIVE_SLOTS 2100
 #define TEMP_PREFIX ".scstool-"
 
 enum { SLOT_FREE, SLOT_TAKEN, SLOT_LIVE };
@@ -230,7 +235,7 @@ static struct live_temp {
 	char name[24];
 } live_temps[SC_LIVE_SLOTS];
 
-static int take_slot(const struct sc_replace *r, struct sc_err *err)
+static int take_slot(int dirfd, const char *name, struct sc_err *err)
 {
 	int i;
 
@@ -240,8 +245,8 @@ static int take_slot(const struct sc_replace *r, struct sc_err *err)
 		if (!atomic_compare_exchange_strong(&live_temps[i].state,
 						    &want, SLOT_TAKEN))
 			continue;
-		live_temps[i].dirfd = r->dirfd;
-		memcpy(live_temps[i].name, r->name, sizeof(r->name));
+		live_temps[i].dirfd = dirfd;
+		memcpy(live_temps[i].name, name, sizeof(live_temps[i].name));
 		atomic_store(&live_temps[i].state, SLOT_LIVE);
 		return i;
 	}
@@ -443,7 +448,7 @@ static int create_temp(struct sc_replace *r, struct sc_err *err)
 
 	for (tries = 0; tries < 100; tries++) {
 		temp_name(r->name);
-		r->slot = take_slot(r, err);
+		r->slot = take_slot(r->dirfd, r->name, err);
 		if (r->slot < 0)
 			return -1;
 		r->fd = openat(r->dirfd, r->name, O_WRONLY | O_CREAT | O_EXCL |
@@ -459,18 +464,117 @@ static int create_temp(struct sc_replace *r, struct sc_err *err)
 		       r->target, strerror(errno));
 }
 
-int sc_replace_begin(struct sc_replace *r, const char *path,
-		     struct sc_err *err)
+/* --- the spare: a replaced file made the next temporary file --- */
+
+void sc_spare_init(struct sc_spare *s)
 {
-	*r = (struct sc_replace){ .dirfd = -1, .fd = -1, .slot = -1 };
+	*s = (struct sc_spare){ .dirfd = -1, .slot = -1 };
+}
+
+void sc_spare_drop(struct sc_spare *s)
+{
+	if (s->dirfd >= 0) {
+		unlinkat(s->dirfd, s->name, 0);
+		close(s->dirfd);
+	}
+	free_slot(s->slot);
+	sc_spare_init(s);
+}
+
+/* A spare is taken only when nothing of the file it was can reach the
+ * new one: no other name (a hard link of the user's), ours, no extended
+ * attribute (ACLs, security labels, user attributes) and no inode flag
+ * that a user sets (chattr).  A new file gets those from its directory
+ * alone; a spare that has any is dropped and a new file made instead. */
+static bool fit_for_reuse(int fd)
+{
+	struct stat st;
+	int flags = 0;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid() || flistxattr(fd, NULL, 0) != 0)
+		return false;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+		return errno == ENOTTY || errno == EOPNOTSUPP;
+	return (flags & FS_FL_USER_MODIFIABLE) == 0;
+}
+
+/* Moves the spare beside the target under a new temporary name and
+ * empties it.  Fails (the spare is then gone) when the target is on
+ * another file system or the spare is unfit. */
+static int use_spare(struct sc_replace *r)
+{
+	struct sc_spare *s = r->spare;
+	struct sc_err ignored;
+
+	temp_name(r->name);
+	r->slot = take_slot(r->dirfd, r->name, &ignored);
+	if (r->slot >= 0 && renameat2(s->dirfd, s->name, r->dirfd, r->name,
+				      RENAME_NOREPLACE) == 0) {
+		free_slot(s->slot);
+		close(s->dirfd);
+		sc_spare_init(s);
+		r->fd = openat(r->dirfd, r->name, O_WRONLY | O_NOFOLLOW |
+			       O_NONBLOCK | O_CLOEXEC);
+		if (r->fd >= 0 && fit_for_reuse(r->fd) &&
+		    fchmod(r->fd, 0600) == 0 && ftruncate(r->fd, 0) == 0 &&
+		    !temp_path(r, &ignored))
+			return 0;
+		if (r->fd >= 0)
+			close(r->fd);
+		r->fd = -1;
+		unlinkat(r->dirfd, r->name, 0);
+	}
+	free_slot(r->slot);
+	r->slot = -1;
+	sc_spare_drop(s);
+	return -1;
+}
+
+/* Before the rename: a second name for the file about to be replaced,
+ * so that the rename leaves it alive, as the spare for the next file.
+ * Without a spare (no target yet, a file system without hard links) the
+ * rename deletes it, as it would anyway. */
+static void keep_spare(struct sc_replace *r)
+{
+	struct sc_spare *s = r->spare;
+	struct sc_err ignored;
+
+	if (!s || !s->wanted || s->dirfd >= 0)
+		return;
+	s->dirfd = fcntl(r->dirfd, F_DUPFD_CLOEXEC, 0);
+	if (s->dirfd < 0)
+		return;
+	temp_name(s->name);
+	s->slot = take_slot(s->dirfd, s->name, &ignored);
+	if (s->slot < 0 || linkat(r->dirfd, r->base, s->dirfd, s->name, 0)) {
+		free_slot(s->slot);
+		close(s->dirfd);
+		sc_spare_init(s);
+	}
+}
+
+int sc_replace_begin_spare(struct sc_replace *r, const char *path,
+			   struct sc_spare *spare, struct sc_err *err)
+{
+	*r = (struct sc_replace){ .dirfd = -1, .fd = -1, .slot = -1,
+				  .spare = spare };
 	r->target = sc_file_resolve(path, err);
 	if (!r->target)
 		return -1;
-	if (open_dir(r, err) || check_target(r, err) || create_temp(r, err)) {
+	if (open_dir(r, err) || check_target(r, err) ||
+	    ((!spare || spare->dirfd < 0 || use_spare(r)) &&
+	     create_temp(r, err))) {
 		sc_replace_abort(r);
 		return -1;
 	}
 	return 0;
+}
+
+int sc_replace_begin(struct sc_replace *r, const char *path,
+		     struct sc_err *err)
+{
+	return sc_replace_begin_spare(r, path, NULL, err);
 }
 
 void sc_replace_abort(struct sc_replace *r)
@@ -550,9 +654,14 @@ int sc_replace_commit(struct sc_replace *r, const struct stat *like,
 		sc_test_hook("rename");
 	if (!ret)
 		ret = still_expected(r, expect, err);
-	if (!ret && renameat(r->dirfd, r->name, r->dirfd, r->base) < 0)
+	if (!ret)
+		keep_spare(r);
+	if (!ret && renameat(r->dirfd, r->name, r->dirfd, r->base) < 0) {
 		ret = sc_errf(err, "cannot replace %s: %s", r->target,
 			      strerror(errno));
+		if (r->spare)
+			sc_spare_drop(r->spare);
+	}
 	if (ret) {
 		sc_replace_abort(r);
 		return -1;

@@ -6,6 +6,7 @@
 #ifndef SC_ELF_FILE_H
 #define SC_ELF_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -51,6 +52,25 @@ char *sc_file_resolve(const char *path, struct sc_err *err);
  * process still dies of it.  Call once, before any thread starts. */
 void sc_file_catch_signals(void);
 
+/* A file that a replacement left alive, to be the next one's temporary
+ * file: named .scstool-XXXXXXXX like one, and in the signal handler's
+ * list like one.  Making a file costs more than emptying one: ext4
+ * without a journal looks at every inode freed in the last seconds
+ * before it takes one (fs/ext4/ialloc.c, recently_deleted), and one
+ * check of many files frees one for each file it replaces. */
+struct sc_spare {
+	int dirfd;		/* its directory, or -1: no spare */
+	char name[24];
+	int slot;
+	bool wanted;		/* set by the caller: keep the next replaced file */
+};
+
+/* No spare yet, none wanted. */
+void sc_spare_init(struct sc_spare *s);
+
+/* Removes the spare, if any (at the end of a run of files). */
+void sc_spare_drop(struct sc_spare *s);
+
 /* One replacement under way: the temporary file, named .scstool-XXXXXXXX
  * (a fixed length: any target name the file system takes still works) in
  * the target's directory, and the target it will be renamed over. */
@@ -62,6 +82,7 @@ struct sc_replace {
 	char *tmp;		/* its path: the target's folder, name */
 	int fd;			/* the temporary file, open for writing */
 	int slot;		/* in the signal handler's list */
+	struct sc_spare *spare;	/* see sc_replace_begin_spare, or NULL */
 };
 
 /* Resolves path (sc_file_resolve) and creates the temporary file beside
@@ -69,6 +90,16 @@ struct sc_replace {
  * a device, a FIFO or a directory is never replaced. */
 int sc_replace_begin(struct sc_replace *r, const char *path,
 		     struct sc_err *err);
+
+/* The same, for one of many files written in turn: the temporary file
+ * is spare's file when there is one on the same file system that is fit
+ * (its only name, ours, no extended attribute, no chattr flag: nothing
+ * of what it was reaches the new file), moved beside the target and
+ * emptied; otherwise a new one, and spare is dropped.  The commit then
+ * keeps the replaced file as the new spare (a hard link made just before
+ * the rename) when spare->wanted and the file system allows. */
+int sc_replace_begin_spare(struct sc_replace *r, const char *path,
+			   struct sc_spare *spare, struct sc_err *err);
 
 /* Renames the temporary file over the target and closes it.  The new
  * file gets like's owner (where allowed) and mode; with like NULL, those

@@ -814,13 +814,13 @@ int sc_write_image(const struct sc_object *in, int fd,
 }
 
 int sc_write_table(const struct sc_object *in, const char *target,
-		   const struct sc_table_image *img, sc_write_verify_fn verify,
-		   void *ctx, struct sc_err *err)
+		   const struct sc_table_image *img, struct sc_spare *spare,
+		   sc_write_verify_fn verify, void *ctx, struct sc_err *err)
 {
 	struct sc_replace r;
 	int ret;
 
-	if (sc_replace_begin(&r, target ? target : in->path, err))
+	if (sc_replace_begin_spare(&r, target ? target : in->path, spare, err))
 		return -1;
 	ret = sc_write_image(in, r.fd, img, err);
 	if (!ret && verify)

@@ -50,9 +50,12 @@ typedef int (*sc_write_verify_fn)(void *ctx, const char *path,
  * or with target NULL in place, over in->path, which must then still be
  * the file that was read (elf/file.h's sc_replace_commit).  It goes
  * through a temporary file beside the target, which verify (when not
- * NULL) sees first. */
+ * NULL) sees first; with spare (not NULL), the file replaced before in
+ * a run of files serves as that temporary file, and the one replaced now
+ * is kept for the next (elf/file.h's sc_replace_begin_spare). */
+struct sc_spare;
 int sc_write_table(const struct sc_object *in, const char *target,
-		   const struct sc_table_image *img, sc_write_verify_fn verify,
-		   void *ctx, struct sc_err *err);
+		   const struct sc_table_image *img, struct sc_spare *spare,
+		   sc_write_verify_fn verify, void *ctx, struct sc_err *err);
 
 #endif
