@@ -471,6 +471,13 @@ void sc_spare_init(struct sc_spare *s)
 	*s = (struct sc_spare){ .dirfd = -1, .slot = -1 };
 }
 
+/* No spare now; whether one is wanted is the caller's to say. */
+static void forget_spare(struct sc_spare *s)
+{
+	s->dirfd = -1;
+	s->slot = -1;
+}
+
 void sc_spare_drop(struct sc_spare *s)
 {
 	if (s->dirfd >= 0) {
@@ -478,7 +485,7 @@ void sc_spare_drop(struct sc_spare *s)
 		close(s->dirfd);
 	}
 	free_slot(s->slot);
-	sc_spare_init(s);
+	forget_spare(s);
 }
 
 /* A spare is taken only when nothing of the file it was can reach the
@@ -513,7 +520,7 @@ static int use_spare(struct sc_replace *r)
 				      RENAME_NOREPLACE) == 0) {
 		free_slot(s->slot);
 		close(s->dirfd);
-		sc_spare_init(s);
+		forget_spare(s);
 		r->fd = openat(r->dirfd, r->name, O_WRONLY | O_NOFOLLOW |
 			       O_NONBLOCK | O_CLOEXEC);
 		if (r->fd >= 0 && fit_for_reuse(r->fd) &&
@@ -543,14 +550,16 @@ static void keep_spare(struct sc_replace *r)
 	if (!s || !s->wanted || s->dirfd >= 0)
 		return;
 	s->dirfd = fcntl(r->dirfd, F_DUPFD_CLOEXEC, 0);
-	if (s->dirfd < 0)
+	if (s->dirfd < 0) {
+		forget_spare(s);
 		return;
+	}
 	temp_name(s->name);
 	s->slot = take_slot(s->dirfd, s->name, &ignored);
 	if (s->slot < 0 || linkat(r->dirfd, r->base, s->dirfd, s->name, 0)) {
 		free_slot(s->slot);
 		close(s->dirfd);
-		sc_spare_init(s);
+		forget_spare(s);
 	}
 }
 
