@@ -106,7 +106,9 @@ static size_t bucket_of(const struct slice *sl, const struct sc_func *f)
 	return s->first + (b < s->nb ? (size_t)b : s->nb - 1);
 }
 
-/* As many buckets for each section as it has extents. */
+/* As many buckets for each section as it has extents.  One bucket needs
+ * no width; with two or more, sh_size / nb + 1 cannot wrap to zero, even
+ * for a NOBITS section whose sh_size no file bytes bound (t0270). */
 static void slice(const struct sc_object *obj, struct slice *sl,
 		  const struct sc_func *v, size_t n)
 {
@@ -116,9 +118,9 @@ static void slice(const struct sc_object *obj, struct slice *sl,
 		sl[v[i].shndx].nb++;
 	for (i = 0; i < obj->nsections; i++) {
 		sl[i].first = first;
-		sl[i].width = sl[i].nb ? obj->sections[i].shdr.sh_size /
-						 sl[i].nb + 1
-				       : 1;
+		sl[i].width = sl[i].nb > 1 ? obj->sections[i].shdr.sh_size /
+						     sl[i].nb + 1
+					   : 1;
 		first += sl[i].nb;
 	}
 }
