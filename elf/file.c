@@ -507,8 +507,14 @@ static bool fit_for_reuse(int fd)
 }
 
 /* Moves the spare beside the target under a new temporary name and
- * empties it.  Fails (the spare is then gone) when the target is on
- * another file system or the spare is unfit. */
+ * empties it, all but its first byte, which the ELF header is written
+ * over: ext4 marks a file truncated to 0 bytes to have its new blocks
+ * written out when it is closed (auto_da_alloc, for programs that
+ * rewrite a file in place), in the closing thread, which cost 7% of the
+ * CPU time of a check of many files; a new file's bytes are written out
+ * later by the kernel's flusher, and so are these.  Fails (the spare is
+ * then gone) when the target is on another file system or the spare is
+ * unfit. */
 static int use_spare(struct sc_replace *r)
 {
 	struct sc_spare *s = r->spare;
@@ -524,7 +530,7 @@ static int use_spare(struct sc_replace *r)
 		r->fd = openat(r->dirfd, r->name, O_WRONLY | O_NOFOLLOW |
 			       O_NONBLOCK | O_CLOEXEC);
 		if (r->fd >= 0 && fit_for_reuse(r->fd) &&
-		    fchmod(r->fd, 0600) == 0 && ftruncate(r->fd, 0) == 0 &&
+		    fchmod(r->fd, 0600) == 0 && ftruncate(r->fd, 1) == 0 &&
 		    !temp_path(r, &ignored))
 			return 0;
 		if (r->fd >= 0)

@@ -54,6 +54,16 @@ expect "files in two folders of one file system: the spare moves between them" '
 	scx 0 check -j1 d1/k1.o d2/k2.o && same ref.o d1/k1.o && same ref.o d2/k2.o &&
 	[ "$(ident d2/k2.o)" = "$(cat k1.ino)" ] && no_temp d1 && no_temp d2 && no_temp'
 
+# A spare larger than the next output, and one smaller: the output is
+# exactly what a check of it alone writes, not a byte of the old file
+# more (its size too).
+expect "a larger file before a smaller one and the reverse: each output exact" '
+	dd if=/dev/urandom bs=1k count=96 2>/dev/null >pad.bin && cp k.orig big.orig &&
+	objcopy --add-section .pad=pad.bin big.orig && cp big.orig bigref.o && scx 0 check bigref.o &&
+	fresh 3 && cp big.orig b1.o && cp big.orig b2.o &&
+	scx 0 check -j1 b1.o k1.o k2.o b2.o && same bigref.o b1.o && same ref.o k1.o &&
+	same ref.o k2.o && same bigref.o b2.o && [ "$(ident k1.o)" != "$(cat k1.ino)" ] && no_temp'
+
 expect "-j2 over 12 files: every output right, no temporary file left" '
 	fresh 12 && scx 0 check -j2 k[0-9]*.o && outputs 12 && no_temp'
 
