@@ -237,7 +237,7 @@ corpus_fit() {
 }
 
 bench_corpus() {
-	local n i j r seq p2 ot_rss gave_up
+	local n i j r seq p2 ot_rss gave_up SYNCED_SC SYNCED_OT
 	n=$(wc -l <"$REAL_LIST")
 	for j in 1 2; do
 		: >"$OUT/corpus$j.runs"
@@ -257,6 +257,13 @@ bench_corpus() {
 		[ "${r##* }" = 0 ] || die "scstool check -n failed on the corpus"
 		echo "$r" >>"$OUT/corpusn.runs"
 	done
+	# The same with the copies on disk first (sync): each file a rename
+	# replaces then has blocks to free, which a file system mounted with
+	# `discard` trims before the rename returns; objtool writes in place.
+	fresh_corpus && sync && r=$(corpus_scstool 1) || die "runone failed"
+	[ "${r##* }" = 0 ] || die "scstool check -j1 failed on the synced corpus"
+	SYNCED_SC=${r%% *}
+	fresh_corpus && sync && SYNCED_OT=$(timed_us corpus_objtool 1)
 	: >"$OUT/ot1.us"
 	: >"$OUT/ot2.us"
 	for ((i = 0; i < OT_CORPUS_RUNS; i++)); do
@@ -283,6 +290,8 @@ bench_corpus() {
 		"$(ms "$(cut -d' ' -f1 "$OUT/corpusn.runs" | minimum)") / $(ms "$(cut -d' ' -f1 "$OUT/corpusn.runs" | median)")" \
 		"$(ms "$o1") / $(ms "$q1")" \
 		"$(ratio "$o1" "$(cut -d' ' -f1 "$OUT/corpusn.runs" | minimum)") / $(ratio "$q1" "$(cut -d' ' -f1 "$OUT/corpusn.runs" | median)")"
+	row "$n modules on disk (synced first), -j1" "$(ms "$SYNCED_SC") (1 run)" \
+		"$(ms "$SYNCED_OT") (1 run)" "$(ratio "$SYNCED_OT" "$SYNCED_SC")"
 	row "$n modules: CPU, sc -j1 (user+sys)" \
 		"$(ms "$(cut -d' ' -f2 "$OUT/corpus1.runs" | minimum)") / $(ms "$(cut -d' ' -f2 "$OUT/corpus1.runs" | median)")" "" ""
 	row "$n modules: peak RSS (objtool: largest one)" \
