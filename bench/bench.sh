@@ -461,6 +461,10 @@ print_table() {
 	echo "  empty; made safe with fdatasync it is no faster. tmpfile renames over the target"
 	echo "  too (linkat cannot replace a name): the same flush plus a linkat. copy+patch"
 	echo "  copies every byte in the kernel (ext4 shares no extents; FICLONE is refused)."
+	echo "  spare is what scstool does for each file after the first in one call over many"
+	echo "  (elf/file.c, struct sc_spare): the file replaced before, kept by a hard link, is"
+	echo "  cut to one byte and written; no inode is made or freed (ext4 without a journal"
+	echo "  scans the recently freed ones to make one; freeing one here waits for discard)."
 	echo
 	echo "peak RSS against file size (median of the runs above; start-up: $(mib "$RSS_BASE")):"
 	printf '  %-28s %10s %12s %10s\n' module file "peak RSS" "(RSS-start)/file"
