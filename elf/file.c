@@ -488,11 +488,27 @@ void sc_spare_drop(struct sc_spare *s)
 	forget_spare(s);
 }
 
+/* Whether fd is the only open file of its inode: a reader that opened or
+ * mapped the file before the rename replaced it must go on reading its
+ * old bytes, as with any rename (t0271).  The kernel grants a write lease
+ * only to the file's one opener (fcntl(2), F_SETLEASE); where leases are
+ * off or refused, the spare is not reused.  The lease is let go at once:
+ * holding it would make the next opener's open signal us (SIGIO), and
+ * only the temporary name, which no one else knows, reaches the file. */
+static bool only_opener(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_WRLCK) < 0)
+		return false;
+	(void)fcntl(fd, F_SETLEASE, F_UNLCK);
+	return true;
+}
+
 /* A spare is taken only when nothing of the file it was can reach the
  * new one: no other name (a hard link of the user's), ours, no extended
- * attribute (ACLs, security labels, user attributes) and no inode flag
- * that a user sets (chattr).  A new file gets those from its directory
- * alone; a spare that has any is dropped and a new file made instead. */
+ * attribute (ACLs, security labels, user attributes), no inode flag that
+ * a user sets (chattr), and no one else holding it open.  A new file gets
+ * those from its directory alone; a spare that has any is dropped and a
+ * new file made instead. */
 static bool fit_for_reuse(int fd)
 {
 	struct stat st;
@@ -501,9 +517,11 @@ static bool fit_for_reuse(int fd)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
 	    st.st_uid != geteuid() || flistxattr(fd, NULL, 0) != 0)
 		return false;
-	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
-		return errno == ENOTTY || errno == EOPNOTSUPP;
-	return (flags & FS_FL_USER_MODIFIABLE) == 0;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0
+		    ? errno != ENOTTY && errno != EOPNOTSUPP
+		    : (flags & FS_FL_USER_MODIFIABLE) != 0)
+		return false;
+	return only_opener(fd);
 }
 
 /* Moves the spare beside the target under a new temporary name and
