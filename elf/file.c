@@ -508,14 +508,20 @@ static bool only_opener(int fd)
  * attribute (ACLs, security labels, user attributes), no inode flag that
  * a user sets (chattr), and no one else holding it open.  A new file gets
  * those from its directory alone; a spare that has any is dropped and a
- * new file made instead. */
-static bool fit_for_reuse(int fd)
+ * new file made instead.  So with its group: the commit gives the output
+ * the target's group only where we may (sc_replace_commit), and keeps the
+ * one the file has where we may not, so the spare must have the group a
+ * new file gets.  That is our group when the directory has it too, under
+ * every rule (setgid directory, grpid mount); elsewhere no spare (t0272). */
+static bool fit_for_reuse(int dirfd, int fd)
 {
-	struct stat st;
+	struct stat st, dir;
 	int flags = 0;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-	    st.st_uid != geteuid() || flistxattr(fd, NULL, 0) != 0)
+	    st.st_uid != geteuid() || flistxattr(fd, NULL, 0) != 0 ||
+	    fstat(dirfd, &dir) < 0 || st.st_gid != getegid() ||
+	    dir.st_gid != getegid())
 		return false;
 	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0
 		    ? errno != ENOTTY && errno != EOPNOTSUPP
@@ -547,7 +553,7 @@ static int use_spare(struct sc_replace *r)
 		forget_spare(s);
 		r->fd = openat(r->dirfd, r->name, O_WRONLY | O_NOFOLLOW |
 			       O_NONBLOCK | O_CLOEXEC);
-		if (r->fd >= 0 && fit_for_reuse(r->fd) &&
+		if (r->fd >= 0 && fit_for_reuse(r->dirfd, r->fd) &&
 		    fchmod(r->fd, 0600) == 0 && ftruncate(r->fd, 1) == 0 &&
 		    !temp_path(r, &ignored))
 			return 0;
