@@ -465,6 +465,9 @@ print_table() {
 	echo "  (elf/file.c, struct sc_spare): the file replaced before, kept by a hard link, is"
 	echo "  cut to one byte and written; no inode is made or freed (ext4 without a journal"
 	echo "  scans the recently freed ones to make one; freeing one here waits for discard)."
+	echo "  Each method but in-place and spare frees the old file's blocks, which the target"
+	echo "  here holds on disk (synced before each run); with the file system mounted with"
+	echo "  discard, that trim, more than ext4's flush, is where most of their time goes."
 	echo
 	echo "peak RSS against file size (median of the runs above; start-up: $(mib "$RSS_BASE")):"
 	printf '  %-28s %10s %12s %10s\n' module file "peak RSS" "(RSS-start)/file"
