@@ -503,16 +503,33 @@ static bool only_opener(int fd)
 	return true;
 }
 
+/* Whether a new file in the directory may get an access ACL from its
+ * default ACL (acl(5)): a spare, which has none, would not (t0273).
+ * dirfd is an O_PATH descriptor, which reads no extended attribute. */
+static bool inherits_acl(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool none;
+
+	if (fd < 0)
+		return true;
+	none = fgetxattr(fd, "system.posix_acl_default", NULL, 0) < 0 &&
+	       (errno == ENODATA || errno == ENOTSUP);
+	close(fd);
+	return !none;
+}
+
 /* A spare is taken only when nothing of the file it was can reach the
  * new one: no other name (a hard link of the user's), ours, no extended
  * attribute (ACLs, security labels, user attributes), no inode flag that
  * a user sets (chattr), and no one else holding it open.  A new file gets
  * those from its directory alone; a spare that has any is dropped and a
- * new file made instead.  So with its group: the commit gives the output
- * the target's group only where we may (sc_replace_commit), and keeps the
- * one the file has where we may not, so the spare must have the group a
- * new file gets.  That is our group when the directory has it too, under
- * every rule (setgid directory, grpid mount); elsewhere no spare (t0272). */
+ * new file made instead, as where a new file would get an ACL.  So with
+ * its group: the commit gives the output the target's group only where
+ * we may (sc_replace_commit), and keeps the one the file has where we
+ * may not, so the spare must have the group a new file gets.  That is
+ * our group when the directory has it too, under every rule (setgid
+ * directory, grpid mount); elsewhere no spare (t0272). */
 static bool fit_for_reuse(int dirfd, int fd)
 {
 	struct stat st, dir;
@@ -521,7 +538,7 @@ static bool fit_for_reuse(int dirfd, int fd)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
 	    st.st_uid != geteuid() || flistxattr(fd, NULL, 0) != 0 ||
 	    fstat(dirfd, &dir) < 0 || st.st_gid != getegid() ||
-	    dir.st_gid != getegid())
+	    dir.st_gid != getegid() || inherits_acl(dirfd))
 		return false;
 	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0
 		    ? errno != ENOTTY && errno != EOPNOTSUPP
