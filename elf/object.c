@@ -69,6 +69,7 @@ static int check_header_sizes(struct sc_object *obj, struct sc_err *err)
 	int bits = gelf_getclass(obj->elf) == ELFCLASS32 ? 32 : 64;
 	size_t ehsize = gelf_fsize(obj->elf, ELF_T_EHDR, 1, EV_CURRENT);
 	size_t shsize = gelf_fsize(obj->elf, ELF_T_SHDR, 1, EV_CURRENT);
+	size_t phsize = gelf_fsize(obj->elf, ELF_T_PHDR, 1, EV_CURRENT);
 
 	if (obj->ehdr.e_ehsize != ehsize)
 		return sc_errf(err, "ELF header size %u does not match ELF%d "
@@ -79,6 +80,15 @@ static int check_header_sizes(struct sc_object *obj, struct sc_err *err)
 			       "ELF%d (%zu): %s", obj->ehdr.e_shentsize, bits,
 			       shsize, layout_hint(obj->ehdr.e_shentsize,
 						   shsize));
+	/* The writer writes program headers of its class's size: a table
+	 * whose entries the header calls smaller would grow over what
+	 * follows it (found by make fuzz: e_phentsize 0). */
+	if (obj->ehdr.e_phnum && obj->ehdr.e_phentsize != phsize)
+		return sc_errf(err, "program header size %u does not match "
+			       "ELF%d (%zu): %s", obj->ehdr.e_phentsize, bits,
+			       phsize, obj->ehdr.e_phentsize ?
+			       layout_hint(obj->ehdr.e_phentsize, phsize) :
+			       "the table it counts has no room");
 	if (obj->ehdr.e_shoff > (uint64_t)obj->size)
 		return sc_errf(err, "section header table at 0x%llx is past "
 			       "the end of the file (0x%llx bytes): truncated",

@@ -51,4 +51,24 @@ expect "in place too, and check reads its output back" '
 	[ $(stat -c %s p.o) -lt $(( $(stat -c %s n.orig) + 65536 )) ] &&
 	sc dump p.o >out && [ $(grep -c "__SCK__" out) -ge 1 ]'
 
+# The fourth find (a 10-minute run, fuzz_check reading its output back):
+# an object whose ELF header counts 16 program headers of 0 bytes each
+# at offset 42.  The reader took the table as 0 bytes long, the writer
+# wrote 16 real ones (56 bytes each) over what followed, and the read
+# back caught it: check refused its own output as a bug.  A program
+# header size that is not its class's is now refused on reading, as the
+# section header size is.  (e_phoff at 0x20, e_phentsize at 0x36,
+# e_phnum at 0x38.)
+phdrs() {
+	cp k64.orig "$1" && poke "$1" $((0x20)) $(le 42 8) &&
+	poke "$1" $((0x36)) $(le "$2" 2) && poke "$1" $((0x38)) $(le 16 2) &&
+	cp "$1" "$1.orig"
+}
+expect "16 program headers of 0 bytes: check refuses the file in one line, exit 2, and leaves it as it was" '
+	phdrs ph0.o 0 && rejected ph0.o && grep -q "program header size 0 does not match ELF64 (56)" err'
+expect "dump and lint refuse it too" '
+	phdrs ph1.o 0 && rejected ph1.o dump && rejected ph1.o lint'
+expect "a program header size of ELF32 (32) in an ELF64 file is refused with the class hint" '
+	phdrs ph2.o 32 && rejected ph2.o && grep -q "wrong class" err'
+
 done_testing
