@@ -221,19 +221,34 @@ corpus_objtool_rss() {
 }
 
 # Time against code size over the corpus, from the per-file timings of
-# one scstool -j1 call: a least-squares line  ms = fixed + per_KB * KB.
+# one scstool -j1 call: a line  ms = fixed + per_KB * KB, fitted by
+# Theil-Sen (the median of the slopes between every two files, then the
+# median of what is left over): a least-squares line followed the
+# largest file alone, whose time in a run over the whole corpus swings
+# with the writeback of the corpus's fresh copy, and its fixed cost
+# came out below 0.  Also the least-squares line, for comparison.
 corpus_fit() {
 	local mods
 	mapfile -t mods <"$REAL_LIST"
 	fresh_corpus && (cd "$OUT/corpus" && SCSTOOL_TIMINGS=1 "${SC[@]}" "${mods[@]}") \
 		2>"$OUT/corpus.phases" >/dev/null || die "scstool failed on the corpus"
-	FIT=$(sed -n 's/^scstool: timings: \(.*\): total \([0-9.]*\) ms:.*/\2 \1/p' \
+	sed -n 's/^scstool: timings: \(.*\): total \([0-9.]*\) ms:.*/\2 \1/p' \
 		"$OUT/corpus.phases" | awk -v sizes="$OUT/text.sizes" '
 		BEGIN { while ((getline l < sizes) > 0) { split(l, f, " "); kb[f[2]] = f[1] / 1024 } }
-		{ x = kb[$2]; y = $1; n++; sx += x; sy += y; sxx += x * x; sxy += x * y
-		  if (x > xmax) xmax = x }
-		END { b = (n * sxy - sx * sy) / (n * sxx - sx * sx); a = (sy - b * sx) / n
-			printf "%d %.3f %.4f %.0f", n, a, b, xmax }')
+		{ print kb[$2], $1 }' >"$OUT/fit.points"
+	awk '{ x[NR] = $1; y[NR] = $2 }
+		END { for (i = 1; i <= NR; i++) for (j = i + 1; j <= NR; j++)
+			if (x[j] != x[i]) print (y[j] - y[i]) / (x[j] - x[i]) }' \
+		"$OUT/fit.points" | sort -g >"$OUT/fit.slopes"
+	FIT=$(awk -v slopes="$OUT/fit.slopes" '
+		BEGIN { while ((getline v < slopes) > 0) s[++ns] = v
+			b = (ns % 2) ? s[(ns + 1) / 2] : (s[ns / 2] + s[ns / 2 + 1]) / 2 }
+		{ x = $1; y = $2; n++; r[n] = y - b * x; sx += x; sy += y
+		  sxx += x * x; sxy += x * y; if (x > xmax) xmax = x }
+		END { asort(r); a = (n % 2) ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+			lb = (n * sxy - sx * sy) / (n * sxx - sx * sx); la = (sy - lb * sx) / n
+			printf "%d %.3f %.4f %.0f %.3f %.4f", n, a, b, xmax, la, lb }' \
+		"$OUT/fit.points")
 }
 
 bench_corpus() {
@@ -433,7 +448,7 @@ rss_rows() {
 }
 
 print_table() {
-	local n a b xmax bpi
+	local n a b xmax la lb bpi
 	echo
 	printf '%-44s %19s %19s %13s\n' "min / median" scstool objtool objtool/sc
 	printf '%s\n' "${ROWS[@]}"
@@ -445,11 +460,12 @@ print_table() {
 	printf '  %-12s %12s %12s\n' phase min median
 	printf '%s\n' "${PHASE_ROWS[@]}"
 	echo
-	read -r n a b xmax <<<"$FIT"
+	read -r n a b xmax la lb <<<"$FIT"
 	bpi=$(awk -v b="$SWEEP_BYTES" -v i="$SWEEP_INSNS" 'BEGIN { printf "%.2f", b / i }')
 	echo "time against code size, $n modules, one scstool -j1 call (SCSTOOL_TIMINGS," \
-		"least squares):"
+		"Theil-Sen: medians of slopes and residuals):"
 	echo "  ms per file = $a + $b x (KB of code)   (largest: $xmax KB)"
+	echo "  (least squares, which the largest files pull: $la + $lb x KB)"
 	awk -v b="$b" -v bpi="$bpi" 'BEGIN { printf "  = %.0f ns per instruction of code (%s bytes an instruction, from the sweep below)\n", b * 1e6 * bpi / 1024, bpi }'
 	echo
 	echo "replacing the file with the new one, $MODULE_RUNS runs each (bench/writemethods.c," \
