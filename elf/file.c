@@ -493,12 +493,18 @@ void sc_spare_drop(struct sc_spare *s)
  * old bytes, as with any rename (t0271).  The kernel grants a write lease
  * only to the file's one opener (fcntl(2), F_SETLEASE); where leases are
  * off or refused, the spare is not reused.  The lease is let go at once:
- * holding it would make the next opener's open signal us (SIGIO), and
- * only the temporary name, which no one else knows, reaches the file. */
+ * holding it would make the next opener's open signal us, and only the
+ * temporary name, which no one else knows, reaches the file.  Someone
+ * opening it in the two calls between (a file indexer watching the
+ * folder) would break the lease, and a broken lease sends SIGIO, which
+ * kills a process by default: the lease is taken to send SIGURG instead,
+ * which is ignored by default (fcntl(2), F_SETSIG). */
 static bool only_opener(int fd)
 {
-	if (fcntl(fd, F_SETLEASE, F_WRLCK) < 0)
+	if (fcntl(fd, F_SETSIG, SIGURG) < 0 ||
+	    fcntl(fd, F_SETLEASE, F_WRLCK) < 0)
 		return false;
+	sc_test_hook("lease");	/* t0274 opens the file here */
 	(void)fcntl(fd, F_SETLEASE, F_UNLCK);
 	return true;
 }
