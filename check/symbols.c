@@ -323,12 +323,8 @@ static int collect_keys(struct sc_symbols *s)
 	const struct sc_object *obj = s->obj;
 	size_t i, cap = 0;
 
-	/* The first byte first: a call per symbol cost more than the
-	 * test, and few names start with '_'. */
 	for (i = 1; i < obj->nsymbols; i++)
-		if (obj->symbols[i].name[0] == '_' &&
-		    !strncmp(obj->symbols[i].name, SC_KEY_PREFIX,
-			     sizeof(SC_KEY_PREFIX) - 1)) {
+		if (sc_is_key_name(obj->symbols[i].name)) {
 			if (sc_grow(&s->keys, &cap, s->nkeys + 1,
 				    sizeof(*s->keys)))
 				return -1;
@@ -518,7 +514,7 @@ size_t sc_symbols_key_for(const struct sc_symbols *s, const char *tramp)
 	const char *stem = tramp + plen;
 	size_t lo = 0, hi = s->nkeys;
 
-	if (strncmp(tramp, SC_TRAMP_PREFIX, plen))
+	if (!sc_is_tramp_name(tramp))
 		return 0;
 	/* The first of equal names (sorted by index among them): a lower
 	 * bound, never a walk over the duplicates. */

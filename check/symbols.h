@@ -54,20 +54,31 @@ struct sc_symbols {
 #define SC_TRAMP_PREFIX "__SCT__"
 #define SC_KEY_PREFIX "__SCK__"
 
-/* Whether name is a trampoline's (starts with SC_TRAMP_PREFIX).  The
- * scans ask it of every symbol of every file (58 M instructions of
- * strncmp calls over the corpus, half the kernel's names starting with
- * "__"): inline, byte by byte, it stops at the first difference (at the
- * latest at name's NUL, which the prefix does not hold). */
-static inline bool sc_is_tramp_name(const char *name)
+/* Whether name starts with prefix (which holds no NUL).  The scans ask
+ * it of every symbol of every file (58 M instructions of strncmp calls
+ * over the corpus, half the kernel's names starting with "__"): inline,
+ * byte by byte, it stops at the first difference (at the latest at
+ * name's NUL). */
+static inline bool sc_name_has_prefix(const char *name, const char *prefix)
 {
-	static const char prefix[] = SC_TRAMP_PREFIX;
 	size_t i;
 
-	for (i = 0; i < sizeof(prefix) - 1; i++)
+	for (i = 0; prefix[i]; i++)
 		if (name[i] != prefix[i])
 			return false;
 	return true;
+}
+
+/* A trampoline's name, __SCT__<name>. */
+static inline bool sc_is_tramp_name(const char *name)
+{
+	return sc_name_has_prefix(name, SC_TRAMP_PREFIX);
+}
+
+/* A key's name, __SCK__<name>. */
+static inline bool sc_is_key_name(const char *name)
+{
+	return sc_name_has_prefix(name, SC_KEY_PREFIX);
 }
 
 int sc_symbols_build(struct sc_symbols *s, const struct sc_object *obj,

@@ -193,7 +193,7 @@ static uint64_t local_entry(const struct verify *v, size_t sym)
 static int collect_tramps(struct verify *v, struct sc_err *err)
 {
 	const struct sc_object *obj = v->obj;
-	size_t i, plen = sizeof(SC_TRAMP_PREFIX) - 1;
+	size_t i;
 
 	v->t = calloc(2 * obj->nsymbols + 1, sizeof(*v->t));
 	v->tname = calloc(obj->nsymbols + 1, sizeof(*v->tname));
@@ -202,7 +202,7 @@ static int collect_tramps(struct verify *v, struct sc_err *err)
 	for (i = 1; i < obj->nsymbols; i++) {
 		const struct sc_symbol *s = &obj->symbols[i];
 
-		if (strncmp(s->name, SC_TRAMP_PREFIX, plen) ||
+		if (!sc_is_tramp_name(s->name) ||
 		    !is_exec(obj, s->shndx))
 			continue;
 		v->tname[v->st->trampolines++] = i;
@@ -623,8 +623,7 @@ static int check_key(struct verify *v, const struct ventry *e)
 	const char *name = sym_name(v, e->e.key);
 
 	if (!v->syms->nkeys || (e->e.key &&
-	    (!strncmp(name, SC_KEY_PREFIX, sizeof(SC_KEY_PREFIX) - 1) ||
-	     !strncmp(name, SC_TRAMP_PREFIX, sizeof(SC_TRAMP_PREFIX) - 1))))
+	    (sc_is_key_name(name) || sc_is_tramp_name(name))))
 		return 0;
 	return finding(v, SC_RULE_BAD_KEY, e->e.section, e->e.offset, 0,
 		       "table entry %zu's key field points at 0x%llx (%s), "
@@ -642,9 +641,9 @@ static size_t expected_tramp(const struct verify *v, const struct ventry *e)
 
 	if (!e->e.key)
 		return 0;
-	if (!strncmp(name, SC_TRAMP_PREFIX, sizeof(SC_TRAMP_PREFIX) - 1))
+	if (sc_is_tramp_name(name))
 		return tramp_at(v, e->e.key_vaddr);
-	if (strncmp(name, SC_KEY_PREFIX, sizeof(SC_KEY_PREFIX) - 1))
+	if (!sc_is_key_name(name))
 		return 0;
 	snprintf(buf, sizeof(buf), SC_TRAMP_PREFIX "%s",
 		 name + sizeof(SC_KEY_PREFIX) - 1);

@@ -158,7 +158,7 @@ static char *tramp_of(const struct sc_report_input *in, size_t key,
 
 	if (!key)
 		return NULL;
-	if (strncmp(name, SC_KEY_PREFIX, sizeof(SC_KEY_PREFIX) - 1))
+	if (!sc_is_key_name(name))
 		return dup(name, oom);
 	snprintf(buf, sizeof(buf), SC_TRAMP_PREFIX "%s",
 		 name + sizeof(SC_KEY_PREFIX) - 1);
